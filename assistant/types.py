@@ -1,0 +1,176 @@
+"""Data types by stage: Document -> Chunk -> Passage -> Fact -> Citation -> Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Where one page of a paged source (PDF) sits in the document text."""
+
+    page: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    """What a loader returns: raw text (not yet normalised) and page spans when the format has pages."""
+
+    text: str
+    format: str
+    pages: tuple[PageSpan, ...] = ()
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """What a report says about itself; stored on every chunk."""
+
+    doc: str  # file name shown to users
+    title: str = ""
+    kind: str = ""  # term_review, midterm_review, annual_summary, news, thematic_review, report
+    issuing_body: str = ""
+    province: str = ""
+    term: str = ""  # "2020–2025" or a year "2020"
+    doc_number: str = ""
+    date: str = ""
+
+    def label(self) -> str:
+        """Short human label: title, issuing body, province, term."""
+        parts = [self.title or self.doc]
+        parts += [p for p in (self.issuing_body, self.province, self.term) if p and p not in parts[0]]
+        return " — ".join(parts)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A normalised report. `text` is what chunks and citations index into; `original` is kept as read."""
+
+    key: str  # stable id derived from the source path
+    source: str  # absolute path
+    text: str
+    original: str
+    meta: ReportMeta
+    content_hash: str
+    pages: tuple[PageSpan, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A structure-aware piece of a document: text == document.text[start:end]."""
+
+    id: str
+    doc_key: str
+    text: str
+    start: int
+    end: int
+    section: str  # "II > 2 > 2.3 Công tác kiểm tra, giám sát, kỷ luật Đảng"
+    heading_context: str  # the headings' titles, "II. KẾT QUẢ ... > 2. Công tác xây dựng Đảng > 2.3 ..."
+    meta: ReportMeta
+
+    def embed_text(self) -> str:
+        """What is embedded and indexed: the heading path gives context the body lacks."""
+        return f"{self.heading_context}\n{self.text}" if self.heading_context else self.text
+
+
+@dataclass
+class Passage:
+    """A chunk found by search, with its fused score."""
+
+    chunk: Chunk
+    score: float
+
+    def to_dict(self) -> dict:
+        return {
+            "doc": self.chunk.meta.doc,
+            "title": self.chunk.meta.title,
+            "section": self.chunk.section,
+            "text": self.chunk.text,
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True)
+class FactPart:
+    """One part of a breakdown: "khiển trách: 30 đảng viên"."""
+
+    label: str
+    value: float
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A number and what it counts, with the exact span in the normalised document text."""
+
+    doc_key: str
+    value: float
+    unit: str
+    predicate: str  # "xử lý kỷ luật", "kết nạp" ... ("" when none is near)
+    subject: str  # the noun phrase counted, e.g. "đảng viên"
+    start: int  # span of the number and its unit
+    end: int
+    sentence_start: int  # span of the sentence that states it
+    sentence_end: int
+    section: str = ""
+    approx: bool = False  # "gần", "trên", "khoảng" ...
+    qualifier: str = ""  # the word that made it approximate
+    breakdown: tuple[FactPart, ...] = ()
+    target: float | None = None  # "(chỉ tiêu Đại hội: 400)"
+    raw: str = ""  # the number as written, "06", "39,4"
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc: str
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    score: float = 0.0
+    doc_key: str = ""
+    label: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "doc": self.doc,
+            "title": self.title,
+            "section": self.section,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    found: bool
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    id: str | None = None
+
+    def to_dict(self) -> dict:
+        out: dict = {} if self.id is None else {"id": self.id}
+        out.update(
+            question=self.question,
+            answer=self.text,
+            found=self.found,
+            citations=[c.to_dict() for c in self.citations],
+            passages=[p.to_dict() for p in self.passages],
+            timings_ms={k: round(v, 2) for k, v in self.timings_ms.items()},
+        )
+        return out

@@ -1,0 +1,1 @@
+"""Ingest: file -> text -> normalised text -> metadata -> chunks -> numeric facts -> stored."""

@@ -1,0 +1,88 @@
+from assistant.types import ReportMeta
+from ingest.chunking import MAX_WORDS, chunk_document, parse_heading
+from ingest.normalize import normalize_text
+
+REPORT = """BÁO CÁO
+Kiểm điểm công tác nhiệm kỳ 2020 – 2025
+
+Phần thứ nhất
+KẾT QUẢ THỰC HIỆN
+
+I. TÌNH HÌNH CHUNG
+1. Đặc điểm
+Đảng bộ có 98 đảng viên sinh hoạt tại 4 chi bộ.
+2. Công tác xây dựng Đảng
+2.1. Công tác tổ chức
+Kết nạp 12 đảng viên mới trong nhiệm kỳ.
+2.3. Công tác kiểm tra, giám sát, kỷ luật Đảng
+a) Kiểm tra
+Ủy ban kiểm tra đã kiểm tra 5 tổ chức đảng.
+b) Kỷ luật
+Đã xử lý kỷ luật 3 đảng viên (khiển trách: 02, cảnh cáo: 01).
+- Nguyên nhân chủ yếu do vi phạm quy định.
++ Ý thức chấp hành chưa cao.
+
+II. HẠN CHẾ
+1. Hạn chế
+Công tác tuyên truyền còn hạn chế.
+"""
+
+META = ReportMeta(doc="test.txt")
+
+
+def chunks():
+    text = normalize_text(REPORT)
+    return text, chunk_document(text, "doc1", META)
+
+
+def test_headings_are_recognised():
+    assert parse_heading("II. HẠN CHẾ").label == "II"
+    assert parse_heading("2.3. Công tác kiểm tra").label == "2.3"
+    assert parse_heading("2. 3. Tăng cường").label == "2.3"
+    assert parse_heading("a) Kiểm tra").label == "a"
+    assert parse_heading("Phần thứ nhất").level == 0
+    assert parse_heading("Đảng bộ có 98 đảng viên.") is None
+
+
+def test_chunk_text_is_an_exact_span_with_stable_ids():
+    text, result = chunks()
+    assert result
+    for i, chunk in enumerate(result):
+        assert text[chunk.start : chunk.end] == chunk.text
+        assert chunk.id == f"doc1:{i:04d}"
+    assert [c.id for c in chunk_document(text, "doc1", META)] == [c.id for c in result]
+
+
+def test_no_chunk_crosses_two_top_level_sections():
+    _, result = chunks()
+    for chunk in result:
+        assert not ("I. TÌNH HÌNH CHUNG" in chunk.text and "II. HẠN CHẾ" in chunk.text)
+    limitation = next(c for c in result if "Công tác tuyên truyền còn hạn chế" in c.text)
+    assert limitation.section.startswith("Phần thứ nhất > II")
+
+
+def test_section_path_names_the_heading_chain():
+    text, _ = chunks()
+    # Small target so each heading's text is its own chunk and the leaf path is visible.
+    import ingest.chunking as chunking
+
+    old = chunking.TARGET_WORDS
+    chunking.TARGET_WORDS = 5
+    try:
+        result = chunk_document(text, "doc1", META)
+    finally:
+        chunking.TARGET_WORDS = old
+    discipline = next(c for c in result if "xử lý kỷ luật 3 đảng viên" in c.text)
+    assert discipline.section == "Phần thứ nhất > I > 2 > 2.3 > b) Kỷ luật"
+    assert "2.3. Công tác kiểm tra, giám sát, kỷ luật Đảng" in discipline.heading_context
+    assert discipline.embed_text().startswith(discipline.heading_context)
+    assert "Nguyên nhân chủ yếu" in discipline.text  # bullets stay with their section
+
+
+def test_long_sections_are_split_below_the_maximum():
+    sentence = "Đảng bộ tiếp tục lãnh đạo thực hiện tốt nhiệm vụ chính trị được giao trong năm. "
+    text = normalize_text("I. MỤC LỚN\n" + sentence * 80)
+    result = chunk_document(text, "d", META)
+    assert len(result) > 1
+    assert all(len(c.text.split()) <= MAX_WORDS for c in result)
+    assert all(c.section == "I. MỤC LỚN" for c in result)

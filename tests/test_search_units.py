@@ -1,0 +1,65 @@
+from vectorstore.glossary import expand_query, looks_english, translate_terms
+from vectorstore.lexical import LexicalIndex
+from vectorstore.scope import report_scope
+from vectorstore.textproc import document_tokens, is_count_question, query_tokens
+from assistant.types import ReportMeta
+
+DOCS = {
+    "discipline": "Đảng bộ đã xử lý kỷ luật 50 đảng viên vi phạm.",
+    "admission": "Kết nạp 339 đảng viên mới trong nửa nhiệm kỳ.",
+    "committee": "BCH Đảng bộ Sở KH&CN gồm 11 đồng chí.",
+    "training": "Phối hợp mở 03 lớp trung cấp lý luận chính trị.",
+}
+
+
+def index() -> LexicalIndex:
+    return LexicalIndex(list(DOCS), [document_tokens(t) for t in DOCS.values()])
+
+
+def test_query_without_diacritics_matches():
+    assert index().search("co bao nhieu dang vien bi ky luat", 1)[0][0] == "discipline"
+
+
+def test_segmented_compounds_are_indexed_and_queried():
+    assert "dang_vien" in document_tokens("đảng viên")
+    assert "ky_luat" in query_tokens("ky luat")
+
+
+def test_abbreviations_expand_both_ways():
+    hits = [cid for cid, _ in index().search("ban chấp hành sở khoa học và công nghệ", 2)]
+    assert hits[0] == "committee"
+    assert "ban" in query_tokens("BCH")
+
+
+def test_english_query_finds_vietnamese_through_the_glossary():
+    assert looks_english("How many members were disciplined?")
+    assert looks_english("In the Phú Thọ S&T term review, how many members were disciplined?")
+    assert not looks_english("Có bao nhiêu đảng viên bị kỷ luật?")
+    expanded = expand_query("How many members were disciplined?")
+    assert "kỷ luật" in expanded and "đảng viên" in expanded
+    assert index().search(expanded, 1)[0][0] == "discipline"
+    assert "khai trừ" in translate_terms("How many were expelled?")
+
+
+def test_filter_limits_lexical_results():
+    hits = index().search("đảng viên", 5, allowed={"admission"})
+    assert [cid for cid, _ in hits] == ["admission"]
+
+
+def test_count_questions_recognised():
+    assert is_count_question("co bao nhieu dang vien")
+    assert is_count_question("What share of party members hold a master's degree?")
+    assert not is_count_question("Vì sao chậm tiến độ?")
+
+
+def test_scope_from_question():
+    reports = {
+        "a": ReportMeta(doc="a", issuing_body="Đảng bộ Khối các cơ quan tỉnh", province="Phú Thọ", kind="midterm_review"),
+        "b": ReportMeta(doc="b", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Phú Thọ", kind="term_review"),
+        "c": ReportMeta(doc="c", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Bến Tre", kind="term_review"),
+    }
+    assert report_scope("In the Bloc of provincial agencies mid-term report, how many?", reports) == ["a"]
+    assert report_scope("In the Phú Thọ S&T term review, how many?", reports) == ["b"]
+    assert report_scope("Sở KH&CN Bến Tre có bao nhiêu đảng viên?", reports) == ["c"]
+    assert report_scope("Có bao nhiêu đảng viên bị kỷ luật?", reports) is None
+    assert report_scope("Những báo cáo nào nhắc tới Bến Tre?", reports) is None

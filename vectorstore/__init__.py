@@ -1,0 +1,1 @@
+"""Search: embedders, the Chroma store, the lexical index and hybrid fusion."""

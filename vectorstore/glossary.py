@@ -1,0 +1,143 @@
+"""A small bilingual glossary of Party-report terms: English questions find Vietnamese passages.
+
+Each entry maps English phrasings to the Vietnamese term. Used to expand English queries (lexical and
+dense search) and, in the answerer, to word English answers around quoted Vietnamese terms.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (english phrases, vietnamese term, short english gloss)
+GLOSSARY: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("disciplined", "discipline", "disciplinary", "sanctioned"), "kỷ luật", "disciplined"),
+    (("expelled", "expulsion", "expel"), "khai trừ", "expulsion"),
+    (("reprimand", "reprimanded"), "khiển trách", "reprimand"),
+    (("warning", "warned"), "cảnh cáo", "warning"),
+    (("dismissed", "dismissal", "removed from post"), "cách chức", "dismissal from post"),
+    (("admitted", "admission", "new members", "recruited"), "kết nạp", "admitted"),
+    (("party member", "party members", "members", "member"), "đảng viên", "party members"),
+    (
+        ("party organization", "party organizations", "party organisations", "party cells"),
+        "tổ chức đảng",
+        "party organizations",
+    ),
+    (("party cell", "cells", "branch", "branches"), "chi bộ", "party cells"),
+    (("party committee", "committee"), "đảng ủy", "party committee"),
+    (("executive committee", "executive board"), "ban chấp hành", "executive committee"),
+    (("standing committee", "standing board"), "ban thường vụ", "standing committee"),
+    (("inspection committee",), "ủy ban kiểm tra", "inspection committee"),
+    (("secretary",), "bí thư", "secretary"),
+    (("deputy secretary",), "phó bí thư", "deputy secretary"),
+    (("inspection", "inspected", "inspect"), "kiểm tra", "inspection"),
+    (("supervision", "supervised", "oversight"), "giám sát", "supervision"),
+    (("mid-term", "midterm", "mid term"), "giữa nhiệm kỳ", "mid-term"),
+    (("term review", "term"), "nhiệm kỳ", "term"),
+    (("congress",), "đại hội", "congress"),
+    (("target", "targets", "goal"), "chỉ tiêu", "target"),
+    (("resolution",), "nghị quyết", "resolution"),
+    (("directive",), "chỉ thị", "directive"),
+    (("class", "classes", "course", "courses"), "lớp", "classes"),
+    (("political theory",), "lý luận chính trị", "political theory"),
+    (("intermediate",), "trung cấp", "intermediate"),
+    (("master's degree", "master", "masters", "postgraduate"), "thạc sỹ", "master's degree"),
+    (("university degree", "bachelor"), "đại học", "university degree"),
+    (("science and technology", "s&t"), "khoa học và công nghệ", "science and technology"),
+    (("information and communications",), "thông tin và truyền thông", "information and communications"),
+    (("department",), "sở", "department"),
+    (
+        ("bloc of provincial agencies", "provincial agencies bloc", "bloc"),
+        "khối các cơ quan tỉnh",
+        "Bloc of provincial agencies",
+    ),
+    (("province", "provincial"), "tỉnh", "province"),
+    (("merged", "merger", "merge"), "hợp nhất", "merger"),
+    (("established", "founded", "set up"), "thành lập", "established"),
+    (("family planning", "population policy", "third child"), "kế hoạch hóa gia đình", "family planning"),
+    (("intellectual property",), "sở hữu trí tuệ", "intellectual property"),
+    (("trademark", "trademarks"), "nhãn hiệu", "trademarks"),
+    (("geographical indication", "geographical indications"), "chỉ dẫn địa lý", "geographical indications"),
+    (("patent", "patents"), "sáng chế", "patents"),
+    (("loan", "loans", "lent", "lending"), "cho vay", "loans"),
+    (("investment", "invest"), "đầu tư", "investment"),
+    (("billion dong", "billion vnd"), "tỷ đồng", "billion VND"),
+    (("fund",), "quỹ", "fund"),
+    (("project", "projects"), "dự án", "projects"),
+    (("completed", "completion", "fulfilled"), "hoàn thành", "completed"),
+    (("cause", "causes", "why", "reason", "reasons"), "nguyên nhân", "causes"),
+    (("limitation", "limitations", "shortcoming", "shortcomings", "weakness"), "hạn chế", "shortcomings"),
+    (("lesson", "lessons"), "bài học kinh nghiệm", "lessons"),
+    (("delayed", "behind schedule", "slow progress"), "chậm tiến độ", "delayed"),
+    (("meeting", "meetings", "activities"), "sinh hoạt", "meetings"),
+    (("conference", "year-end conference"), "hội nghị tổng kết", "conference"),
+    (("civil servants", "public employees"), "công chức viên chức", "civil servants"),
+    (("specialized divisions", "divisions", "departments"), "phòng chuyên môn", "specialized divisions"),
+    (("public service units", "service units"), "đơn vị sự nghiệp", "public service units"),
+    (("share", "percentage", "percent", "proportion", "rate"), "tỷ lệ", "share"),
+    (("how many", "number of"), "bao nhiêu", "how many"),
+)
+_ENGLISH_HINTS = re.compile(
+    r"\b(the|what|how|which|who|when|why|were|was|is|are|did|does|many|much|of|in|and|report|reports)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_english(text: str) -> bool:
+    """English when most words have no Vietnamese marks (names like "Phú Thọ" may) and common English
+    words appear."""
+    from ingest.normalize import has_diacritics
+
+    words = text.split()
+    marked = sum(1 for w in words if has_diacritics(w))
+    return len(_ENGLISH_HINTS.findall(text)) >= 2 and marked <= 0.3 * len(words)
+
+
+def glossary_terms(text: str) -> list[tuple[str, str]]:
+    """(vietnamese, english gloss) for every glossary phrase in an English text; longest phrases first."""
+    lowered = f" {text.lower()} "
+    found: list[tuple[str, str]] = []
+    phrases = sorted(
+        ((p, vi, gloss) for en, vi, gloss in GLOSSARY for p in en), key=lambda item: -len(item[0])
+    )
+    for phrase, vi, gloss in phrases:
+        pattern = rf"(?<![\w]){re.escape(phrase)}(?![\w])"
+        if re.search(pattern, lowered):
+            lowered = re.sub(pattern, " ", lowered)
+            if (vi, gloss) not in found:
+                found.append((vi, gloss))
+    return found
+
+
+# Terms that name a report or the question form, not what is asked about: they would pull every
+# passage of a report equally, so they do not expand the query.
+_SCOPE_TERMS = {
+    "bao nhiêu", "nhiệm kỳ", "giữa nhiệm kỳ", "sở", "khoa học và công nghệ", "khối các cơ quan tỉnh", "tỉnh",
+    "đảng ủy", "thông tin và truyền thông",
+}  # fmt: skip
+
+
+def expand_query(text: str) -> str:
+    """An English query gets the Vietnamese terms it names appended; other queries pass unchanged."""
+    if not looks_english(text):
+        return text
+    terms = [vi for vi, _ in glossary_terms(text) if vi not in _SCOPE_TERMS]
+    return f"{text} ({'; '.join(terms)})" if terms else text
+
+
+def english_gloss(vietnamese: str) -> str | None:
+    from ingest.normalize import fold
+
+    key = fold(vietnamese)
+    for _, vi, gloss in GLOSSARY:
+        if fold(vi) == key:
+            return gloss
+    return None
+
+
+def translate_terms(text: str) -> str:
+    """Replace each glossary phrase of an English text by its Vietnamese term (longest phrases first)."""
+    out = f" {text} "
+    phrases = sorted(((p, vi) for en, vi, _ in GLOSSARY for p in en), key=lambda item: -len(item[0]))
+    for phrase, vi in phrases:
+        out = re.sub(rf"(?<![\w]){re.escape(phrase)}(?![\w])", vi, out, flags=re.IGNORECASE)
+    return out.strip()

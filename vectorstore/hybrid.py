@@ -1,0 +1,96 @@
+"""Hybrid search: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank, then diversified
+so that when several reports match, each one's best passage is near the top."""
+
+from __future__ import annotations
+
+from assistant.types import Chunk, Passage, ReportMeta
+from ingest.normalize import normalize_query
+from vectorstore.embedders import Embedder
+from vectorstore.glossary import expand_query, looks_english, translate_terms
+from vectorstore.lexical import LexicalIndex
+from vectorstore.restore import DiacriticRestorer
+from vectorstore.scope import report_scope
+from vectorstore.store import ChunkStore
+from vectorstore.textproc import is_count_question
+
+RRF_K = 60
+DEPTH = 200  # candidates taken from each ranking
+WEIGHTS = (1.0, 1.0, 1.0)  # dense, lexical, figure sentences
+LIFT_WITHIN = 12  # another report's best passage within this fused rank is lifted ...
+LIFT_MAX = 2  # ... for at most this many other reports
+
+
+class HybridSearcher:
+    def __init__(
+        self,
+        embedder: Embedder,
+        store: ChunkStore,
+        lexical: LexicalIndex,
+        figures: LexicalIndex,
+        chunks: dict[str, Chunk],
+        reports: dict[str, ReportMeta],
+        restorer: DiacriticRestorer,
+    ) -> None:
+        self.embedder = embedder
+        self.store = store
+        self.lexical = lexical
+        self.figures = figures
+        self.chunks = chunks
+        self.reports = reports
+        self.restorer = restorer
+
+    def prepare(self, query: str) -> str:
+        """English gets glossary terms; Vietnamese typed without marks gets them back."""
+        query = normalize_query(query)
+        return expand_query(query) if looks_english(query) else self.restorer.restore(query)
+
+    @staticmethod
+    def dense_text(query: str, prepared: str) -> str:
+        """The embedder matches Vietnamese passages best from mostly Vietnamese text: an English query has
+        its glossary phrases replaced by their Vietnamese terms."""
+        return translate_terms(normalize_query(query)) if looks_english(query) else prepared
+
+    def scope(self, query: str) -> list[str] | None:
+        return report_scope(query, self.reports) if len(self.reports) > 1 else None
+
+    def search(self, query: str, k: int = 10, doc_keys: list[str] | None = None) -> list[Passage]:
+        """Ranked passages; `doc_keys` limits the reports, else the question's own scope does."""
+        if not self.chunks:
+            return []
+        scoped = doc_keys or self.scope(query)
+        text = self.prepare(query)
+        allowed = {cid for cid, c in self.chunks.items() if c.doc_key in scoped} if scoped else None
+        dense = self.store.search(self.embedder.embed_query(self.dense_text(query, text)), DEPTH, scoped)
+        lexical = self.lexical.search(f"{query} {text}", DEPTH, allowed)
+        # A count question is answered by a sentence stating a figure: rank those sentences too.
+        figures = self.figures.search(f"{query} {text}", DEPTH, allowed) if is_count_question(text) else []
+        fused = self._fuse(dense, lexical, figures)
+        return (fused if scoped else diversify(fused))[:k]
+
+    def _fuse(self, *rankings: list[tuple[str, float]]) -> list[Passage]:
+        """Reciprocal rank fusion: dense, lexical and (for count questions) figure-sentence rankings."""
+        passages: dict[str, Passage] = {}
+        for weight, ranking in zip(WEIGHTS, rankings, strict=True):
+            for rank, (cid, _) in enumerate(ranking, start=1):
+                chunk = self.chunks.get(cid)
+                if chunk is None:  # a stale vector from an interrupted ingest: not part of the index
+                    continue
+                passage = passages.setdefault(cid, Passage(chunk=chunk, score=0.0))
+                passage.score += weight / (RRF_K + rank)
+        return sorted(passages.values(), key=lambda p: -p.score)
+
+
+def diversify(passages: list[Passage]) -> list[Passage]:
+    """Keep the order, but lift the best passage of up to LIFT_MAX other reports found within the first
+    LIFT_WITHIN right after the top one: answers spread over reports are not crowded out by one report."""
+    if not passages:
+        return passages
+    top = passages[0]
+    lifted: list[Passage] = []
+    seen_docs = {top.chunk.doc_key}
+    for passage in passages[1:LIFT_WITHIN]:
+        if passage.chunk.doc_key not in seen_docs and len(lifted) < LIFT_MAX:
+            lifted.append(passage)
+        seen_docs.add(passage.chunk.doc_key)
+    rest = [p for p in passages[1:] if p not in lifted]
+    return [top, *lifted, *rest]

@@ -1,0 +1,82 @@
+"""The scope a question names: a report by its issuing body, province, kind or term.
+
+"In the Phú Thọ S&T term review, how many..." -> the Phú Thọ Department of S&T term review. Each report
+scores the cues of the question it matches; a cue that names another province rules a report out. When no
+cue is present the scope is all reports (None).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.types import ReportMeta
+from ingest.metadata import PROVINCES
+from ingest.normalize import fold
+
+_BODY_CUES = {
+    "khoi": (r"dang bo khoi", r"dang uy khoi", r"khoi cac co quan", r"\bbloc\b", r"provincial agencies"),
+    "so": (
+        r"\bso (kh|khoa hoc|khcn|kh&cn|thong tin|tttt|tt&tt)",
+        r"department",
+        r"\bs&t\b",
+        r"dang bo so\b",
+    ),
+}
+_KIND_CUES = {
+    "midterm_review": (r"giua nhiem ky", r"nua nhiem ky", r"mid-?\s?term"),
+    "term_review": (r"kiem diem", r"term review", r"nhiem ky \d{4}\s*[-–]\s*\d{4}"),
+    "thematic_review": (r"so ket \d+ nam",),
+    "news": (r"hoi nghi tong ket", r"year-?end", r"conference", r"article", r"bai viet"),
+    "annual_summary": (r"tong ket .*nam \d{4}", r"annual"),
+}
+_YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
+_TERM_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
+# "Which reports mention ...": the question is about all reports, whatever else it names.
+_ACROSS_REPORTS = re.compile(r"nhung bao cao nao|bao cao nao|which (of the )?reports|all reports|cac bao cao")
+
+
+def _body_type(meta: ReportMeta) -> str:
+    folded = fold(meta.issuing_body)
+    return "khoi" if "dang bo khoi" in folded else "so" if "dang bo so" in folded else ""
+
+
+def _cues(patterns: Iterable[str], folded: str) -> bool:
+    return any(re.search(p, folded) for p in patterns)
+
+
+def _provinces_named(folded: str) -> set[str]:
+    return {name for name in PROVINCES if re.search(rf"\b{re.escape(fold(name))}\b", folded)}
+
+
+def _years(meta: ReportMeta) -> set[str]:
+    return set(re.findall(r"\d{4}", meta.term + " " + meta.title))
+
+
+def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | None:
+    """Keys of the reports the question names, or None when it names none."""
+    folded = fold(question)
+    if _ACROSS_REPORTS.search(folded):
+        return None
+    terms = {f"{a}–{b}" for a, b in _TERM_RE.findall(folded)}
+    provinces = _provinces_named(folded)
+    bodies = {b for b, pats in _BODY_CUES.items() if _cues(pats, folded)}
+    kinds = {k for k, pats in _KIND_CUES.items() if _cues(pats, folded)}
+    years = set(m.group(0) for m in _YEAR_RE.finditer(folded))
+    if not (provinces or bodies or kinds):
+        return None
+    scores: dict[str, int] = {}
+    for key, meta in reports.items():
+        if provinces and meta.province and meta.province not in provinces:
+            continue  # the question names another province
+        if bodies and _body_type(meta) and _body_type(meta) not in bodies:
+            continue
+        score = 2 * bool(provinces and meta.province in provinces) + 2 * bool(
+            bodies and _body_type(meta) in bodies
+        )
+        score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
+        scores[key] = score
+    best = max(scores.values(), default=0)
+    if best == 0:
+        return None
+    return sorted(k for k, s in scores.items() if s == best)

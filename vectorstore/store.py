@@ -1,0 +1,114 @@
+"""The Chroma store: embedded and persistent by default, or a Chroma server given by URL.
+
+Our embedding function is always passed, so Chroma never fetches its default model. One collection per
+embedder, so switching embedders never mixes vector sizes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import urlparse
+
+from assistant.errors import ConfigError, IndexError_
+from assistant.types import Chunk
+from vectorstore.embedders import Embedder, LangchainEmbeddings
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+BATCH = 16
+
+
+def _client(directory: Path | None, url: str | None):
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url)
+        if not parsed.hostname or parsed.scheme not in ("http", "https"):
+            raise ConfigError(f"Chroma URL {url!r} is not valid: use http://HOST:PORT.")
+        return chromadb.HttpClient(
+            host=parsed.hostname,
+            port=parsed.port or 8000,
+            ssl=parsed.scheme == "https",
+            settings=settings,
+        )
+    assert directory is not None
+    directory.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(directory), settings=settings)
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    meta = chunk.meta
+    return {
+        "doc_key": chunk.doc_key,
+        "doc": meta.doc,
+        "title": meta.title,
+        "section": chunk.section,
+        "province": meta.province,
+        "term": meta.term,
+        "kind": meta.kind,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+
+
+class ChunkStore:
+    def __init__(self, embedder: Embedder, directory: Path | None = None, url: str | None = None) -> None:
+        from langchain_chroma import Chroma
+
+        try:
+            client = _client(directory, url)
+            self._chroma = Chroma(
+                collection_name=f"reports-{embedder.name}"[:60],
+                embedding_function=LangchainEmbeddings(embedder),
+                client=client,
+                collection_metadata={"hnsw:space": "cosine"},
+            )
+        except (ConfigError, IndexError_):
+            raise
+        except Exception as exc:  # chromadb raises many types; the user needs one message
+            where = url or str(directory)
+            raise IndexError_(f"Cannot open the Chroma store at {where}: {exc}") from exc
+        self.embedder = embedder
+
+    def add(self, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None:
+        """Embed and store chunks in batches; `on_batch(n)` reports progress."""
+        for i in range(0, len(chunks), BATCH):
+            batch = chunks[i : i + BATCH]
+            self._chroma.add_texts(
+                texts=[c.embed_text() for c in batch],
+                metadatas=[chunk_metadata(c) for c in batch],
+                ids=[c.id for c in batch],
+            )
+            if on_batch:
+                on_batch(len(batch))
+
+    def delete_ids(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            self._chroma.delete(ids=ids[i : i + 500])
+
+    def ids_for_doc(self, doc_key: str) -> list[str]:
+        return list(self._chroma.get(where={"doc_key": doc_key}, include=[])["ids"])
+
+    def count(self) -> int:
+        return self._chroma._collection.count()
+
+    def search(
+        self, vector: list[float], k: int, doc_keys: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), best first."""
+        where = None
+        if doc_keys:
+            where = {"doc_key": {"$in": list(doc_keys)}}
+        results = self._chroma._collection.query(
+            query_embeddings=[vector],
+            n_results=max(1, min(k, self.count() or 1)),
+            where=where,
+            include=["distances"],
+        )
+        return [
+            (cid, 1.0 - dist) for cid, dist in zip(results["ids"][0], results["distances"][0], strict=True)
+        ]
