@@ -1,6 +1,6 @@
 """Benchmarks that print their figures: ingest throughput, search and answer latency (warm process).
 
-    .venv/bin/python scripts/benchmark.py [--reports ../shared/reports] [--gold ../shared/eval/public.json]
+.venv/bin/python scripts/benchmark.py [--reports ../shared/reports] [--gold ../shared/eval/public.json]
 """
 
 from __future__ import annotations
@@ -30,12 +30,16 @@ def bench_ingest(reports: Path, index: Path) -> Engine:
     seconds = time.perf_counter() - started
     chunks = summary.chunks_embedded
     size = sum(p.stat().st_size for p in reports.iterdir() if p.is_file())
-    print(f"ingest: {len(summary.added)} reports, {size / 1024:.0f} KiB, {chunks} chunks in {seconds:.1f} s "
-          f"= {chunks / seconds:.1f} chunks/s")
+    print(
+        f"ingest: {len(summary.added)} reports, {size / 1024:.0f} KiB, {chunks} chunks in {seconds:.1f} s "
+        f"= {chunks / seconds:.1f} chunks/s"
+    )
     started = time.perf_counter()
     again = engine.ingest([reports], show_progress=False)
-    print(f"re-ingest (unchanged): {len(again.unchanged)} unchanged, {again.chunks_embedded} embedded, "
-          f"{time.perf_counter() - started:.2f} s")
+    print(
+        f"re-ingest (unchanged): {len(again.unchanged)} unchanged, {again.chunks_embedded} embedded, "
+        f"{time.perf_counter() - started:.2f} s"
+    )
     return engine
 
 
@@ -46,8 +50,10 @@ def bench_latency(name: str, questions: list[dict], run) -> None:
         started = time.perf_counter()
         run(item)
         times.append((time.perf_counter() - started) * 1000)
-    print(f"{name}: {len(times)} questions, p50 {statistics.median(times):.1f} ms, "
-          f"p95 {percentile(times, 95):.1f} ms, max {max(times):.1f} ms")
+    print(
+        f"{name}: {len(times)} questions, p50 {statistics.median(times):.1f} ms, "
+        f"p95 {percentile(times, 95):.1f} ms, max {max(times):.1f} ms"
+    )
 
 
 def main() -> None:
@@ -60,7 +66,9 @@ def main() -> None:
         questions = json.loads(args.gold.read_text(encoding="utf-8"))
         bench_latency("search", questions, lambda item: engine.search(item["question"], k=10))
         if hasattr(engine, "ask"):
-            bench_latency("ask", questions, lambda item: engine.ask(item["question"], item.get("history") or []))
+            bench_latency(
+                "ask", questions, lambda item: engine.ask(item["question"], item.get("history") or [])
+            )
 
 
 if __name__ == "__main__":

@@ -55,7 +55,9 @@ def make_engine(tmp_path, fake_embedder):
 @pytest.fixture(scope="session")
 def reports_dir() -> Path:
     if not REPORTS.is_dir():
-        pytest.skip(f"integration data not found: {REPORTS} (the shared reports folder sits beside the project)")
+        pytest.skip(
+            f"integration data not found: {REPORTS} (the shared reports folder sits beside the project)"
+        )
     return REPORTS
 
 

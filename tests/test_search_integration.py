@@ -1,6 +1,5 @@
 """Search over the real reports in ../shared/reports with the bundled embedder."""
 
-
 import pytest
 
 from assistant.evaluation import contains_most, load_gold, project_search, search_recall

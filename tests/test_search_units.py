@@ -1,8 +1,8 @@
+from assistant.types import ReportMeta
 from vectorstore.glossary import expand_query, looks_english, translate_terms
 from vectorstore.lexical import LexicalIndex
 from vectorstore.scope import report_scope
 from vectorstore.textproc import document_tokens, is_count_question, query_tokens
-from assistant.types import ReportMeta
 
 DOCS = {
     "discipline": "Đảng bộ đã xử lý kỷ luật 50 đảng viên vi phạm.",
@@ -54,9 +54,15 @@ def test_count_questions_recognised():
 
 def test_scope_from_question():
     reports = {
-        "a": ReportMeta(doc="a", issuing_body="Đảng bộ Khối các cơ quan tỉnh", province="Phú Thọ", kind="midterm_review"),
-        "b": ReportMeta(doc="b", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Phú Thọ", kind="term_review"),
-        "c": ReportMeta(doc="c", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Bến Tre", kind="term_review"),
+        "a": ReportMeta(
+            doc="a", issuing_body="Đảng bộ Khối các cơ quan tỉnh", province="Phú Thọ", kind="midterm_review"
+        ),
+        "b": ReportMeta(
+            doc="b", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Phú Thọ", kind="term_review"
+        ),
+        "c": ReportMeta(
+            doc="c", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Bến Tre", kind="term_review"
+        ),
     }
     assert report_scope("In the Bloc of provincial agencies mid-term report, how many?", reports) == ["a"]
     assert report_scope("In the Phú Thọ S&T term review, how many?", reports) == ["b"]
