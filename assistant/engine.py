@@ -4,13 +4,17 @@ handed a finished engine. Models load on first use (the first embedding), not he
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import IndexError_
+from assistant.answering import Answerer, idf_from
+from assistant.errors import IndexError_, ReportAssistantError
+from assistant.question import parse_question
 from assistant.settings import Settings
-from assistant.types import Chunk, Passage, ReportMeta
+from assistant.types import Answer, Chunk, Passage, ReportMeta
+from ingest.facts import facts_from_json
 from ingest.pipeline import Ingester, IngestSummary
 from vectorstore.embedders import Embedder, make_embedder
 from vectorstore.hybrid import HybridSearcher
@@ -18,6 +22,9 @@ from vectorstore.index import DocRecord, IndexDir
 from vectorstore.lexical import LexicalIndex
 from vectorstore.restore import DiacriticRestorer
 from vectorstore.store import ChunkStore
+
+ANSWER_PASSAGES = 8
+WIDE_ANSWER_PASSAGES = 12  # why, list and "which reports" answers draw on more passages
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,15 @@ class Engine:
         self._on_reload()
 
     def _on_reload(self) -> None:
-        """Hook for derived state (the answerer's fact table)."""
+        """The answerer's tables follow the index."""
+        idf = self.searcher.lexical.idf
+        self.answerer = Answerer(
+            texts={k: r.text for k, r in self.records.items()},
+            metas={k: r.meta for k, r in self.records.items()},
+            facts={k: facts_from_json(r.facts) for k, r in self.records.items()},
+            idf=idf_from(idf),
+            known=idf.__contains__,
+        )
 
     # --- reports -------------------------------------------------------------------------------------
     def reports(self) -> list[ReportInfo]:
@@ -116,3 +131,27 @@ class Engine:
     def search(self, query: str, k: int | None = None, reports: list[str] | None = None) -> list[Passage]:
         self.require_reports()
         return self.searcher.search(query, k or self.settings.k, self.resolve_reports(reports))
+
+    # --- answers -------------------------------------------------------------------------------------
+    def ask(
+        self, question: str, history: list[dict] | None = None, reports: list[str] | None = None
+    ) -> Answer:
+        """Answer with cited passages. `history` is [{"q": ..., "a": ...}]; `reports` limits the reports."""
+        started = time.perf_counter()
+        self.require_reports()
+        if not question or not question.strip():
+            raise ReportAssistantError("The question is empty: type a question about the reports.")
+        q = parse_question(question, history or [])
+        scope = self.resolve_reports(reports) or self.searcher.scope(q.search_text)
+        depth = ANSWER_PASSAGES if q.kind in ("count", "fact", "province") else WIDE_ANSWER_PASSAGES
+        passages = self.searcher.search(q.search_text, depth, scope)
+        searched = time.perf_counter()
+        answer = self.answerer.answer(q, passages, scope)
+        done = time.perf_counter()
+        answer.question = question
+        answer.timings_ms = {
+            "search": (searched - started) * 1000,
+            "answer": (done - searched) * 1000,
+            "total": (done - started) * 1000,
+        }
+        return answer

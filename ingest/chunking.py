@@ -25,7 +25,7 @@ _HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (2, re.compile(r"^(\d+)\.\s")),
     (5, re.compile(r"^([a-zđ])\)\s")),
 )
-_SENTENCE_RE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|$)")
+_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ class LexicalIndex:
         self._position = {cid: i for i, cid in enumerate(ids)}
         self._bm25 = BM25Okapi(tokens) if ids else None
 
+    @property
+    def idf(self) -> dict[str, float]:
+        return self._bm25.idf if self._bm25 is not None else {}
+
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """(id, score) best first; ids may repeat in the index (one per sentence): each is kept once."""
         if self._bm25 is None:

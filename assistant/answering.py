@@ -1,0 +1,420 @@
+"""The extractive answerer: no language model. Counts come from the numeric facts, per report; other
+questions are answered with the best sentences of the retrieved passages, quoted and grouped by report.
+Every answer goes through the citation check before it is returned."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.citations import drop_unsupported_lines
+from assistant.question import Question
+from assistant.types import Answer, Citation, Fact, Passage, ReportMeta
+from assistant.wording import count_word, gloss, phrase, report_label
+from ingest.facts import predicate_matches, top_level
+from ingest.normalize import fold
+from ingest.numbers import format_number
+from vectorstore.textproc import STOPWORDS, document_tokens, expand_abbreviations
+
+MIN_FACT_SCORE = 2.0
+MIN_COVERAGE = 0.45  # share of the question's informative words a sentence must hold to answer it
+_QUESTION_WORDS = {
+    "bao", "nhieu", "may", "nao", "gi", "sao", "vi", "tai", "the", "nhu", "hay", "duoc", "bi", "co", "thi",
+    "how", "many", "much", "what", "which", "who", "when", "why", "were", "was", "did", "does", "of",
+    "in", "and", "to", "a", "an", "is", "are", "for", "from", "by", "with", "about", "that", "this", "some",
+    "their", "they", "them", "hold", "name", "end", "up", "being", "according", "report", "reports", "cao", "theo", "trong", "tu", "ve", "cua",
+}  # fmt: skip
+_WORDS_RE = re.compile(r"[\w&]+")
+_LINE_RE = re.compile(r"[^\n]+")
+_SENTENCE_CUT_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
+_SURNAMES = (
+    "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trương|Đoàn|Lương|Mai|Tô|"
+    "Hà|Cao|Lưu|Tạ|Chu|Phùng|Kiều|Quách|Thái|Lâm|Trịnh|Văn|Hứa|Triệu|Khổng|La|Đào|Đàm|Tăng|Giang"
+)
+_NAME_RE = re.compile(rf"\b(?:{_SURNAMES})(?: [A-ZĐ][a-zà-ỹđ]+){{1,3}}\b")
+_CAUSE_WORDS = ("nguyên nhân", "do ", "dẫn đến", "vì ", "chưa", "hạn chế", "khó khăn", "yếu kém")
+
+
+@dataclass
+class Evidence:
+    """A verbatim span of a report that an answer line cites."""
+
+    doc_key: str
+    start: int
+    end: int
+    section: str
+    score: float = 0.0
+
+
+class Answerer:
+    def __init__(
+        self,
+        texts: dict[str, str],
+        metas: dict[str, ReportMeta],
+        facts: dict[str, list[Fact]],
+        idf: Callable[[str], float],
+        known: Callable[[str], bool],
+    ) -> None:
+        self.texts = texts
+        self.metas = metas
+        self.facts = facts
+        self.idf = idf
+        self.known = known
+        self._scope_words: set[str] = set()
+        self._sentence_cache: dict[str, list[tuple[int, int]]] = {}
+
+    # --- entry point ---------------------------------------------------------------------------------
+    def answer(self, q: Question, passages: list[Passage], scope: list[str] | None) -> Answer:
+        self._scope_words = _scope_words([self.metas[k] for k in scope or []])
+        if q.kind == "province":
+            lines, evidence, found = self._province(q, scope)
+        elif q.kind == "count":
+            lines, evidence, found = self._count(q, scope)
+            if not found and not self._count_scope_is_strict(q, scope):
+                lines, evidence, found = self._extract(q, passages, scope)
+        else:
+            lines, evidence, found = self._extract(q, passages, scope)
+        if not found:
+            lines, evidence = self._not_found(q, passages, scope)
+        return self._finish(q, lines, evidence, found, passages, scope)
+
+    def _count_scope_is_strict(self, q: Question, scope: list[str] | None) -> bool:
+        """A count asked of a named report is not answered from prose: a missing figure is "not found"."""
+        return bool(scope) or bool(q.predicates)
+
+    # --- counts --------------------------------------------------------------------------------------
+    def _fact_score(self, q: Question, fact: Fact, facts: list[Fact]) -> float:
+        about = fold(f"{fact.predicate} {fact.subject} {fact.unit}")
+        context = self.texts[fact.doc_key][fact.sentence_start : fact.sentence_end] + " " + fact.section
+        score = 0.0
+        if q.predicates:
+            if not any(predicate_matches(fact.predicate, key) for key in q.predicates):
+                return 0.0
+            score += 3.0
+        if q.units:
+            unit_hit = any(u in about or (u == "%" and fact.unit == "%") for u in q.units)
+            score += 2.0 if unit_hit else -1.5
+        score += self._overlap(q, context)
+        if fact in top_level(facts):
+            score += 0.5  # a total before its parts, unless the question names the part's verb
+        if q.wants_target and fact.target is not None:
+            score += 1.5
+        if q.wants_list and len(self._siblings(fact)) > 1:
+            score += 2.0
+        return score
+
+    def _overlap(self, q: Question, text: str) -> float:
+        words = self._informative(q)
+        if not words:
+            return 0.0
+        present = set(document_tokens(text))
+        total = sum(self.idf(w) for w in words)
+        return 3.0 * sum(self.idf(w) for w in words if w in present) / total
+
+    def _informative(self, q: Question) -> list[str]:
+        """The question's content words: abbreviations expanded; words naming the report in scope and
+        words the reports never use (untranslated English, typos) say nothing about which sentence answers."""
+        words = expand_abbreviations(list(q.words))
+        return [
+            w
+            for w in dict.fromkeys(words)
+            if w not in STOPWORDS
+            and w not in _QUESTION_WORDS
+            and w not in self._scope_words
+            and self.known(w)
+        ]
+
+    def _best_facts(self, q: Question, scope: list[str] | None) -> list[tuple[float, Fact]]:
+        """The best-scoring fact of each report in scope."""
+        best: list[tuple[float, Fact]] = []
+        for key in scope or list(self.facts):
+            facts = self.facts.get(key, [])
+            scored = [(self._fact_score(q, f, facts), f) for f in facts]
+            scored = [(s, f) for s, f in scored if s >= MIN_FACT_SCORE + (3.0 if q.predicates else 0.0) - 3.0]
+            if scored:
+                best.append(max(scored, key=lambda sf: sf[0]))
+        best.sort(key=lambda sf: -sf[0])
+        if best and not scope:
+            top = best[0][0]
+            best = [(s, f) for s, f in best if s >= 0.6 * top]
+        return best
+
+    def _count(self, q: Question, scope: list[str] | None) -> tuple[list[str], list[Evidence], bool]:
+        best = self._best_facts(q, scope)
+        if not best:
+            return [], [], False
+        lines: list[str] = []
+        evidence: list[Evidence] = []
+        if len(best) > 1:
+            lines.append(phrase(q.lang, "per_report", n=count_word(len(scope or self.metas), q.lang)))
+        for score, fact in best:
+            evidence.append(
+                Evidence(fact.doc_key, fact.sentence_start, fact.sentence_end, fact.section, score)
+            )
+            statement = "; ".join(self._describe(f, q.lang) for f in self._siblings(fact))
+            label = report_label(self.metas[fact.doc_key], q.lang)
+            prefix = "- " if len(best) > 1 else ""
+            lines.append(f"{prefix}**{label}**: {statement} [{len(evidence)}]")
+        if len(best) > 1 and len(best) < len(scope or self.metas):
+            lines.append(phrase(q.lang, "others_silent"))
+        return lines, evidence, True
+
+    def _siblings(self, fact: Fact) -> list[Fact]:
+        """A list of counts after one verb ("hỗ trợ xây dựng 02 chỉ dẫn địa lý, 05 nhãn hiệu ...") is
+        answered whole."""
+        facts = top_level(self.facts[fact.doc_key])
+        same = [
+            f
+            for f in facts
+            if f.sentence_start == fact.sentence_start and f.predicate == fact.predicate and f.predicate
+        ]
+        return same if len(same) > 1 and len({f.unit for f in same}) > 1 else [fact]
+
+    def _share_of(self, fact: Fact) -> Fact | None:
+        """ "23 đồng chí (chiếm 34.84%)": the share stated right after a count belongs to it."""
+        if fact.unit == "%":
+            return None
+        for other in self.facts[fact.doc_key]:
+            if (
+                other.unit == "%"
+                and other.sentence_start == fact.sentence_start
+                and 0 < other.start - fact.end < 20
+            ):
+                return other
+        return None
+
+    def _describe(self, fact: Fact, lang: str) -> str:
+        """ "xử lý kỷ luật 50 đảng viên (trong đó khiển trách: 30, ...; chỉ tiêu: 400)" """
+        number = format_number(fact.value, lang)
+        qualifier = f"{fact.qualifier} " if fact.approx and fact.qualifier else ""
+        noun = fact.subject if fact.unit and fact.subject.lower().startswith(fact.unit.lower()) else fact.unit
+        if fact.unit == "%":
+            amount = f"{qualifier}{number}%"
+            what = f"{gloss(fact.subject, lang)}: " if fact.subject else ""
+        else:
+            amount = f"{qualifier}{number} {gloss(noun, lang)}".strip()
+            what = ""
+        verb = gloss(fact.predicate, lang)
+        head = f"{what}{verb} {amount}".strip() if verb and not what else f"{what}{amount}"
+        if not verb and not what and fact.subject and fact.subject != noun:
+            head = f"{gloss(fact.subject, lang)}: {amount}"
+        extras: list[str] = []
+        share = self._share_of(fact)
+        if share is not None:
+            extras.append(f"{format_number(share.value, lang)}%")
+        if fact.breakdown:
+            parts = ", ".join(
+                f"{gloss(p.label, lang)}: {format_number(p.value, lang)}" for p in fact.breakdown
+            )
+            extras.append(f"{phrase(lang, 'of_which')} {parts}")
+        if fact.target is not None:
+            unit = "%" if fact.unit == "%" else f" {fact.unit}"
+            extras.append(f"{phrase(lang, 'target')}: {format_number(fact.target, lang)}{unit}".strip())
+        return head + (f" ({'; '.join(extras)})" if extras else "")
+
+    # --- province ------------------------------------------------------------------------------------
+    def _province(self, q: Question, scope: list[str] | None) -> tuple[list[str], list[Evidence], bool]:
+        keys = scope or []
+        if len(keys) != 1:
+            return [], [], False
+        meta = self.metas[keys[0]]
+        if not meta.province:
+            return [], [], False
+        text = self.texts[keys[0]]
+        at = text.find(meta.province)
+        start, end = _sentence_around(text, at, at + len(meta.province))
+        line = phrase(q.lang, "province", label=report_label(meta, q.lang), province=meta.province) + " [1]"
+        return [line], [Evidence(keys[0], start, end, "")], True
+
+    # --- extractive ----------------------------------------------------------------------------------
+    def _doc_sentences(self, key: str) -> list[tuple[int, int]]:
+        if key not in self._sentence_cache:
+            self._sentence_cache[key] = _merge_short(self.texts[key], sentence_spans(self.texts[key]))
+        return self._sentence_cache[key]
+
+    def _sentences(self, passages: list[Passage]) -> list[tuple[float, Evidence, str]]:
+        """Every whole sentence touching the retrieved passages (a chunk edge may cut one), with its
+        passage's rank prior; each sentence once."""
+        out: list[tuple[float, Evidence, str]] = []
+        seen: set[tuple[str, int]] = set()
+        for rank, passage in enumerate(passages):
+            chunk = passage.chunk
+            for start, end in self._doc_sentences(chunk.doc_key):
+                if end <= chunk.start or start >= chunk.end or (chunk.doc_key, start) in seen:
+                    continue
+                seen.add((chunk.doc_key, start))
+                ev = Evidence(chunk.doc_key, start, end, chunk.section)
+                out.append((1.0 / (rank + 2), ev, self.texts[chunk.doc_key][start:end]))
+        return out
+
+    def _extract(
+        self, q: Question, passages: list[Passage], scope: list[str] | None
+    ) -> tuple[list[str], list[Evidence], bool]:
+        scored: list[tuple[float, Evidence, str]] = []
+        for prior, ev, sentence in self._sentences(passages):
+            coverage = self._overlap(q, sentence) / 3.0
+            if q.kind == "why" and any(w in sentence.lower() for w in _CAUSE_WORDS):
+                coverage += 0.1
+            if q.asks_who and _NAME_RE.search(sentence):
+                coverage += 0.3
+            ev.score = coverage
+            scored.append((coverage + 0.2 * prior, ev, sentence))
+        scored.sort(key=lambda item: -item[0])
+        if not scored or scored[0][1].score < MIN_COVERAGE:
+            return [], [], False
+        chosen = self._choose(q, scored)
+        return self._quote_lines(q, chosen), [ev for ev, _ in chosen], True
+
+    def _choose(self, q: Question, scored: list[tuple[float, Evidence, str]]) -> list[tuple[Evidence, str]]:
+        best = scored[0][0]
+        # A cause is often stated in other words than the question's: why-answers keep weaker sentences.
+        ratio, floor = {"why": (0.25, 0.2), "list": (0.45, 0.3), "reports": (0.45, 0.3)}.get(
+            q.kind, (0.6, 0.3)
+        )
+        keep = [(ev, s) for score, ev, s in scored if score >= ratio * best and ev.score >= floor]
+        if q.kind == "reports":  # the best sentence of each report that has one
+            per_report: dict[str, tuple[Evidence, str]] = {}
+            for ev, s in keep:
+                per_report.setdefault(ev.doc_key, (ev, s))
+            return list(per_report.values())[:6]
+        limit = {"why": 4, "list": 3}.get(q.kind, 2)
+        chosen: list[tuple[Evidence, str]] = []
+        for ev, s in keep:
+            if not any(ev.doc_key == c.doc_key and ev.start < c.end and c.start < ev.end for c, _ in chosen):
+                chosen.append((ev, s))
+            if len(chosen) == limit:
+                break
+        return chosen
+
+    def _quote_lines(self, q: Question, chosen: list[tuple[Evidence, str]]) -> list[str]:
+        lines: list[str] = []
+        by_report: dict[str, list[int]] = {}
+        for i, (ev, _) in enumerate(chosen, start=1):
+            by_report.setdefault(ev.doc_key, []).append(i)
+        if q.kind == "reports":
+            lines.append(phrase(q.lang, "reports_mention"))
+        for key, numbers in by_report.items():
+            lines.append(f"**{report_label(self.metas[key], q.lang)}**:")
+            for n in numbers:
+                quote = " ".join(chosen[n - 1][1].split())
+                lines.append(f"- «{quote}» [{n}]")
+        if q.lang == "en":
+            terms = _glossed_terms(" ".join(s for _, s in chosen))
+            if terms:
+                lines.append(f"{phrase('en', 'terms')}: " + "; ".join(terms))
+        return lines
+
+    # --- not found -----------------------------------------------------------------------------------
+    def _not_found(
+        self, q: Question, passages: list[Passage], scope: list[str] | None
+    ) -> tuple[list[str], list[Evidence]]:
+        if scope and len(scope) == 1:
+            head = phrase(q.lang, "not_found_scoped", label=report_label(self.metas[scope[0]], q.lang))
+        else:
+            head = phrase(q.lang, "not_found")
+        # The closest passages are offered as such, by place only: quoting them in the answer could put a
+        # number from another report or year next to the question. They are cited so they can be read.
+        closest = passages[:3]
+        lines = [head]
+        if closest:
+            lines.append(phrase(q.lang, "closest"))
+            lines += [
+                f"- {report_label(p.chunk.meta, q.lang)} — {p.chunk.section} [{n}]"
+                for n, p in enumerate(closest, start=1)
+            ]
+        evidence = [Evidence(p.chunk.doc_key, p.chunk.start, p.chunk.end, p.chunk.section) for p in closest]
+        return lines, evidence
+
+    # --- assembly ------------------------------------------------------------------------------------
+    def _finish(
+        self,
+        q: Question,
+        lines: list[str],
+        evidence: list[Evidence],
+        found: bool,
+        passages: list[Passage],
+        scope: list[str] | None,
+    ) -> Answer:
+        citations = [self._citation(n, ev) for n, ev in enumerate(evidence, start=1)]
+        supports = [c.text for c in citations] + [c.label for c in citations]
+        text, dropped = drop_unsupported_lines("\n".join(lines), supports, q.lang)
+        if found and dropped and not re.search(r"\[\d+\]", text):  # every claim withdrawn
+            lines, evidence = self._not_found(q, passages, scope)
+            return self._finish(q, lines, evidence, False, passages, scope)
+        return Answer(question=q.text, text=text, found=found, citations=citations, passages=passages)
+
+    def _citation(self, n: int, ev: Evidence) -> Citation:
+        meta = self.metas[ev.doc_key]
+        return Citation(
+            n=n,
+            doc=meta.doc,
+            title=meta.label(),
+            section=ev.section,
+            text=self.texts[ev.doc_key][ev.start : ev.end],
+            start=ev.start,
+            end=ev.end,
+            score=ev.score,
+            doc_key=ev.doc_key,
+            label=report_label(meta, "vi"),
+        )
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Whole sentences for quoting: lines, cut after ".", "!" or "?" when a capital follows."""
+    spans: list[tuple[int, int]] = []
+    for line in _LINE_RE.finditer(text):
+        start = line.start()
+        for cut in _SENTENCE_CUT_RE.finditer(line.group()):
+            spans.append((start, line.start() + cut.start()))
+            start = line.start() + cut.end()
+        if line.end() > start:
+            spans.append((start, line.end()))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _scope_words(metas: list[ReportMeta]) -> set[str]:
+    """Words that name the reports in scope (province, issuing body), folded."""
+    return {w for m in metas for w in _WORDS_RE.findall(fold(f"{m.province} {m.issuing_body}"))}
+
+
+def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A heading or a signature line ("BÍ THƯ") joins the next sentence: alone it says nothing."""
+    merged: list[tuple[int, int]] = []
+    carry: int | None = None
+    for start, end in spans:
+        if carry is not None:
+            start, carry = carry, None
+        if len(text[start:end].split()) < 4 and (start, end) != spans[-1]:
+            carry = start
+            continue
+        merged.append((start, end))
+    if carry is not None:
+        merged.append((carry, spans[-1][1]))
+    return merged
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
+    right = min(stops) + 1 if stops else len(text)
+    while left < start and text[left].isspace():
+        left += 1
+    return left, min(right, len(text))
+
+
+def _glossed_terms(text: str) -> list[str]:
+    from vectorstore.glossary import GLOSSARY
+
+    folded = " " + " ".join(_WORDS_RE.findall(fold(text))) + " "
+    found = []
+    for _, vi, english in sorted(GLOSSARY, key=lambda entry: -len(entry[1])):  # specific terms first
+        if f" {fold(vi)} " in folded and english not in ("how many",):
+            found.append(f"{vi} = {english}")
+    return found[:8]
+
+
+def idf_from(table: dict[str, float]) -> Callable[[str], float]:
+    """IDF of a token from the lexical index; unknown tokens weigh like the rarest."""
+    ceiling = max(table.values(), default=1.0)
+    return lambda token: max(0.1, table.get(token, ceiling))

@@ -1,0 +1,127 @@
+"""Question understanding: language, kind (count, why, list, reports, province, fact), what is counted,
+the verbs asked about, and follow-ups resolved against the previous turn."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.facts import question_predicates
+from ingest.normalize import fold, normalize_query
+from vectorstore.glossary import looks_english, translate_terms
+from vectorstore.textproc import is_count_question
+
+# Units a question may name (folded), longest first so "to chuc dang" wins over "to chuc".
+UNITS = sorted(
+    [
+        "dang vien", "to chuc dang", "to chuc co so dang", "chi bo", "lop", "uy vien", "dong chi",
+        "nguoi", "ty dong", "trieu dong", "du an", "de tai", "nhiem vu", "phong", "don vi", "chi cuc",
+        "nhan hieu", "sang che", "chi dan dia ly", "tap the", "ca nhan", "doan vien", "hoi vien", "cong chuc",
+        "can bo", "truong hop", "luot", "hoi nghi", "van ban", "sang kien", "doanh nghiep", "%",
+    ],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_FOLLOWUP_START = re.compile(
+    r"^(va|con|the|vay|trong do|so voi|and|what about|how about|of (those|them|these)|then|so)\b"
+)
+_FOLLOWUP_REFERENCE = re.compile(r"\b(that|those|them|it|do|nay|tren|ay)\b")
+_WHY = re.compile(r"\b(vi sao|tai sao|nguyen nhan|ly do|why|reason|causes?)\b")
+_ACROSS = re.compile(r"nhung bao cao nao|bao cao nao|which (of the )?reports|cac bao cao nao")
+_PROVINCE = re.compile(r"\b(tinh nao|which province|what province|thuoc tinh)\b")
+_LIST = re.compile(
+    r"\b(nhung (loai|hinh thuc|gi|noi dung|nhiem vu|giai phap|bai hoc)|nao|what (are|were)|list)\b"
+)
+_KINDS_OF = re.compile(r"\b(moi loai|nhung loai|loai nao|cac loai|which kinds|what kinds|what types|each)\b")
+_WHO = re.compile(r"\b(who|whom|la ai|nhung ai|ai la|ho ten|ten la)\b")
+_TARGET = re.compile(r"\b(chi tieu|target|goal|ke hoach de ra)\b")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # the question as asked, normalised
+    lang: str  # "vi" or "en"
+    kind: str  # count, why, list, reports, province, fact
+    predicates: tuple[str, ...] = ()  # canonical keys, e.g. ("discipline",)
+    units: tuple[str, ...] = ()  # folded unit words, e.g. ("dang vien",)
+    wants_target: bool = False
+    wants_list: bool = False  # "mỗi loại bao nhiêu", "which kinds"
+    asks_who: bool = False
+    context: str = ""  # the previous question when this one follows up on it
+    words: tuple[str, ...] = field(default_factory=tuple)  # folded words of the question itself
+
+    @property
+    def search_text(self) -> str:
+        """What search gets: a follow-up carries its previous question's subject and report."""
+        return f"{self.context} {self.text}".strip()
+
+
+def _vietnamese_view(text: str, english: bool) -> str:
+    """The question with English glossary phrases replaced by Vietnamese terms, folded, words only."""
+    return " ".join(re.findall(r"[\w%]+", fold(translate_terms(text) if english else text)))
+
+
+def _units(folded: str) -> tuple[str, ...]:
+    found: list[str] = []
+    padded = f" {folded} "
+    for unit in UNITS:
+        if f" {unit} " in padded or (unit == "%" and ("%" in folded or "ty le" in folded)):
+            found.append(unit)
+            padded = padded.replace(f" {unit} ", " ")
+    if re.search(r"\b(share|percentage|proportion|percent)\b", folded) and "%" not in found:
+        found.append("%")
+    return tuple(found)
+
+
+def _kind(folded: str, text: str) -> str:
+    if _PROVINCE.search(folded):
+        return "province"
+    if _ACROSS.search(folded):
+        return "reports"
+    if is_count_question(text):
+        return "count"
+    if _WHY.search(folded):
+        return "why"
+    if _LIST.search(folded):
+        return "list"
+    return "fact"
+
+
+def is_followup(text: str, history: list[dict]) -> bool:
+    if not history:
+        return False
+    folded = fold(text).strip()
+    return bool(_FOLLOWUP_START.search(folded)) or (
+        len(folded.split()) <= 8 and bool(_FOLLOWUP_REFERENCE.search(folded))
+    )
+
+
+def parse_question(text: str, history: list[dict] | None = None) -> Question:
+    text = normalize_query(text)
+    history = history or []
+    english = looks_english(text)
+    folded = fold(text)
+    vi_view = _vietnamese_view(text, english)
+    predicates = tuple(question_predicates(text))
+    units = _units(vi_view)
+    context = ""
+    if is_followup(text, history):
+        previous = parse_question(history[-1].get("q", ""), history[:-1])
+        context = previous.search_text
+        predicates = predicates or previous.predicates
+        units = units or previous.units
+    kind = _kind(folded, text)
+    if context and kind == "fact" and (_TARGET.search(folded) or predicates):
+        kind = "count"  # "what was the target for that?", "và bao nhiêu bị khai trừ?"
+    return Question(
+        text=text,
+        lang="en" if english else "vi",
+        kind=kind,
+        predicates=predicates,
+        units=units,
+        wants_target=bool(_TARGET.search(folded)),
+        wants_list=bool(_KINDS_OF.search(folded)),
+        asks_who=bool(_WHO.search(folded)),
+        context=context,
+        words=tuple(re.findall(r"\w+", vi_view)),
+    )

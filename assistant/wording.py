@@ -1,0 +1,98 @@
+"""Words around the quoted figures: report labels and fixed phrases in Vietnamese and English."""
+
+from __future__ import annotations
+
+from assistant.types import ReportMeta
+from ingest.facts import canonical_predicate
+from ingest.normalize import fold
+from vectorstore.glossary import GLOSSARY, english_gloss
+
+KIND_NAMES = {
+    "vi": {
+        "term_review": "Báo cáo kiểm điểm/tổng kết nhiệm kỳ",
+        "midterm_review": "Báo cáo sơ kết giữa nhiệm kỳ",
+        "thematic_review": "Báo cáo sơ kết chuyên đề",
+        "annual_summary": "Báo cáo tổng kết năm",
+        "news": "Bài tin hội nghị",
+        "report": "Báo cáo",
+    },
+    "en": {
+        "term_review": "Term review",
+        "midterm_review": "Mid-term review",
+        "thematic_review": "Thematic review",
+        "annual_summary": "Annual summary",
+        "news": "News article",
+        "report": "Report",
+    },
+}
+PHRASES = {
+    "vi": {
+        "not_found": "Không tìm thấy trong các báo cáo thông tin để trả lời câu hỏi này.",
+        "not_found_scoped": "Không tìm thấy trong báo cáo được hỏi ({label}) thông tin để trả lời câu hỏi này.",
+        "closest": "Các đoạn gần nhất (không trả lời trực tiếp câu hỏi):",
+        "per_report": "Mỗi báo cáo nêu số liệu riêng (không cộng gộp); đã tìm trong {n} báo cáo:",
+        "others_silent": "Các báo cáo khác không nêu số liệu này.",
+        "reports_mention": "Các báo cáo có nhắc tới nội dung này:",
+        "province": "{label}: thuộc tỉnh {province}.",
+        "province_unknown": "Báo cáo không nêu tên tỉnh.",
+        "target": "chỉ tiêu",
+        "of_which": "trong đó",
+        "terms": "Thuật ngữ",
+    },
+    "en": {
+        "not_found": "Not found in the reports: they do not contain the information to answer this question.",
+        "not_found_scoped": "Not found in the report asked about ({label}).",
+        "closest": "Closest passages (they do not answer the question directly):",
+        "per_report": "Each report gives its own figure (not added up); {n} reports searched:",
+        "others_silent": "The other reports give no figure for this.",
+        "reports_mention": "Reports that mention this:",
+        "province": "{label}: {province} province.",
+        "province_unknown": "The report does not name its province.",
+        "target": "target",
+        "of_which": "of which",
+        "terms": "Key terms",
+    },
+}
+_SMALL = {
+    "vi": ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"],
+    "en": ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"],
+}
+
+
+def phrase(lang: str, key: str, **values: object) -> str:
+    return PHRASES[lang][key].format(**values)
+
+
+def count_word(n: int, lang: str) -> str:
+    """Small counts in words: a count of reports searched is not a claim the citation check must find."""
+    return _SMALL[lang][n] if 0 <= n <= 10 else str(n)
+
+
+def report_label(meta: ReportMeta, lang: str) -> str:
+    """ "Báo cáo sơ kết giữa nhiệm kỳ — Đảng bộ Khối các cơ quan tỉnh (Phú Thọ, 2020–2025)" """
+    kind = KIND_NAMES[lang].get(meta.kind, KIND_NAMES[lang]["report"])
+    where = ", ".join(p for p in (meta.province, meta.term) if p)
+    body = meta.issuing_body or meta.doc
+    return f"{kind} — {body}" + (f" ({where})" if where else "")
+
+
+def gloss(vietnamese: str, lang: str) -> str:
+    """ "khiển trách" -> "khiển trách (reprimand)" in English answers: the glossary's word for the whole
+    phrase, else for the longest glossary term inside it, else the verb's canonical key."""
+    if lang != "en" or not vietnamese:
+        return vietnamese
+    english = english_gloss(vietnamese) or _inner_gloss(vietnamese) or _predicate_gloss(vietnamese)
+    return f"{vietnamese} ({english})" if english else vietnamese
+
+
+def _inner_gloss(phrase_vi: str) -> str | None:
+    folded = f" {fold(phrase_vi)} "
+    for _, vi, english in sorted(GLOSSARY, key=lambda entry: -len(entry[1])):
+        if f" {fold(vi)} " in folded:
+            return english
+    return None
+
+
+def _predicate_gloss(surface: str) -> str | None:
+    key = canonical_predicate(surface)
+    return key.replace("_", " ") if key else None
