@@ -12,10 +12,11 @@ from assistant.citations import drop_unsupported_lines
 from assistant.question import Question
 from assistant.types import Answer, Citation, Fact, Passage, ReportMeta
 from assistant.wording import count_word, gloss, phrase, report_label
+from ingest.chunking import parse_heading
 from ingest.facts import predicate_matches, top_level
 from ingest.normalize import fold
 from ingest.numbers import format_number
-from vectorstore.textproc import STOPWORDS, document_tokens, expand_abbreviations
+from vectorstore.textproc import ABBREVIATIONS, STOPWORDS, document_tokens, expand_abbreviations
 
 MIN_FACT_SCORE = 2.0
 MIN_COVERAGE = 0.45  # share of the question's informative words a sentence must hold to answer it
@@ -26,6 +27,27 @@ _QUESTION_WORDS = {
     "their", "they", "them", "hold", "name", "end", "up", "being", "according", "report", "reports", "cao", "theo", "trong", "tu", "ve", "cua",
 }  # fmt: skip
 _WORDS_RE = re.compile(r"[\w&]+")
+_KIND_WORDS = {
+    "bao",
+    "cao",
+    "so",
+    "ket",
+    "tong",
+    "giua",
+    "nhiem",
+    "ky",
+    "kiem",
+    "diem",
+}  # "báo cáo sơ kết ..."
+_WHY_WORDS = {"nguyen", "nhan", "ly", "do"}
+_REPORT_WORDS = {
+    "bao_cao",
+    "so_ket",
+    "tong_ket",
+    "kiem_diem",
+    "nhiem_ky",
+    "giua_nhiem",
+}  # how reports are named
 _LINE_RE = re.compile(r"[^\n]+")
 _SENTENCE_CUT_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
 _SURNAMES = (
@@ -116,13 +138,19 @@ class Answerer:
         """The question's content words: abbreviations expanded; words naming the report in scope and
         words the reports never use (untranslated English, typos) say nothing about which sentence answers."""
         words = expand_abbreviations(list(q.words))
+        words += [f"{a}_{b}" for a, b in zip(q.words, q.words[1:], strict=False)]  # compounds: "chuyen_doi"
+        words += q.compounds
+        ignored = _QUESTION_WORDS | self._scope_words | (_WHY_WORDS if q.kind == "why" else set())
         return [
             w
             for w in dict.fromkeys(words)
             if w not in STOPWORDS
-            and w not in _QUESTION_WORDS
-            and w not in self._scope_words
-            and self.known(w)
+            and w not in _REPORT_WORDS
+            and w not in ABBREVIATIONS  # their expansions stand for them
+            and not set(w.split("_")) <= ignored
+            # A Vietnamese word the reports never use is evidence the answer is not there; an untranslated
+            # English word or an unseen compound is not.
+            and (self.known(w) or (q.lang == "vi" and ("_" not in w or w in q.compounds)))
         ]
 
     def _best_facts(self, q: Question, scope: list[str] | None) -> list[tuple[float, Fact]]:
@@ -131,7 +159,7 @@ class Answerer:
         for key in scope or list(self.facts):
             facts = self.facts.get(key, [])
             scored = [(self._fact_score(q, f, facts), f) for f in facts]
-            scored = [(s, f) for s, f in scored if s >= MIN_FACT_SCORE + (3.0 if q.predicates else 0.0) - 3.0]
+            scored = [(s, f) for s, f in scored if s >= MIN_FACT_SCORE and self._same_year(q, f)]
             if scored:
                 best.append(max(scored, key=lambda sf: sf[0]))
         best.sort(key=lambda sf: -sf[0])
@@ -139,6 +167,16 @@ class Answerer:
             top = best[0][0]
             best = [(s, f) for s, f in best if s >= 0.6 * top]
         return best
+
+    def _same_year(self, q: Question, fact: Fact) -> bool:
+        """A year named in the question must stand near the figure (sentence, section, title or date):
+        a figure of another year is not an answer."""
+        if not q.years:
+            return True
+        meta = self.metas[fact.doc_key]
+        context = self.texts[fact.doc_key][fact.sentence_start : fact.sentence_end]
+        around = f"{context} {fact.section} {meta.title} {meta.date}"
+        return all(year in around for year in q.years)
 
     def _count(self, q: Question, scope: list[str] | None) -> tuple[list[str], list[Evidence], bool]:
         best = self._best_facts(q, scope)
@@ -152,7 +190,8 @@ class Answerer:
             evidence.append(
                 Evidence(fact.doc_key, fact.sentence_start, fact.sentence_end, fact.section, score)
             )
-            statement = "; ".join(self._describe(f, q.lang) for f in self._siblings(fact))
+            listed = self._siblings(fact) if q.wants_list or not q.units else [fact]
+            statement = "; ".join(self._describe(f, q.lang) for f in listed)
             label = report_label(self.metas[fact.doc_key], q.lang)
             prefix = "- " if len(best) > 1 else ""
             lines.append(f"{prefix}**{label}**: {statement} [{len(evidence)}]")
@@ -233,10 +272,10 @@ class Answerer:
             self._sentence_cache[key] = _merge_short(self.texts[key], sentence_spans(self.texts[key]))
         return self._sentence_cache[key]
 
-    def _sentences(self, passages: list[Passage]) -> list[tuple[float, Evidence, str]]:
+    def _sentences(self, passages: list[Passage]) -> list[tuple[float, Evidence, str, str]]:
         """Every whole sentence touching the retrieved passages (a chunk edge may cut one), with its
-        passage's rank prior; each sentence once."""
-        out: list[tuple[float, Evidence, str]] = []
+        passage's rank prior and the title of its section; each sentence once, headings left out."""
+        out: list[tuple[float, Evidence, str, str]] = []
         seen: set[tuple[str, int]] = set()
         for rank, passage in enumerate(passages):
             chunk = passage.chunk
@@ -244,16 +283,21 @@ class Answerer:
                 if end <= chunk.start or start >= chunk.end or (chunk.doc_key, start) in seen:
                     continue
                 seen.add((chunk.doc_key, start))
+                sentence = self.texts[chunk.doc_key][start:end]
+                if _is_heading(sentence):
+                    continue
                 ev = Evidence(chunk.doc_key, start, end, chunk.section)
-                out.append((1.0 / (rank + 2), ev, self.texts[chunk.doc_key][start:end]))
+                title = chunk.heading_context.rsplit(" > ", 1)[-1]
+                out.append((1.0 / (rank + 2), ev, sentence, title))
         return out
 
     def _extract(
         self, q: Question, passages: list[Passage], scope: list[str] | None
     ) -> tuple[list[str], list[Evidence], bool]:
         scored: list[tuple[float, Evidence, str]] = []
-        for prior, ev, sentence in self._sentences(passages):
-            coverage = self._overlap(q, sentence) / 3.0
+        for prior, ev, sentence, title in self._sentences(passages):
+            # A sentence under a heading that matches the question ("Bài học kinh nghiệm") answers it too.
+            coverage = max(self._overlap(q, sentence), 0.7 * self._overlap(q, title)) / 3.0
             if q.kind == "why" and any(w in sentence.lower() for w in _CAUSE_WORDS):
                 coverage += 0.1
             if q.asks_who and _NAME_RE.search(sentence):
@@ -261,10 +305,16 @@ class Answerer:
             ev.score = coverage
             scored.append((coverage + 0.2 * prior, ev, sentence))
         scored.sort(key=lambda item: -item[0])
-        if not scored or scored[0][1].score < MIN_COVERAGE:
+        if not scored or scored[0][1].score < MIN_COVERAGE or self._names_absent_concept(q):
             return [], [], False
         chosen = self._choose(q, scored)
         return self._quote_lines(q, chosen), [ev for ev, _ in chosen], True
+
+    def _names_absent_concept(self, q: Question) -> bool:
+        """A compound word of the question that no report uses ("trí tuệ nhân tạo"): nothing answers it."""
+        return any(
+            not self.known(c) and not set(c.split("_")) & (_QUESTION_WORDS | STOPWORDS) for c in q.compounds
+        )
 
     def _choose(self, q: Question, scored: list[tuple[float, Evidence, str]]) -> list[tuple[Evidence, str]]:
         best = scored[0][0]
@@ -320,7 +370,7 @@ class Answerer:
         if closest:
             lines.append(phrase(q.lang, "closest"))
             lines += [
-                f"- {report_label(p.chunk.meta, q.lang)} — {p.chunk.section} [{n}]"
+                f"- {' — '.join(filter(None, (report_label(p.chunk.meta, q.lang), p.chunk.section)))} [{n}]"
                 for n, p in enumerate(closest, start=1)
             ]
         evidence = [Evidence(p.chunk.doc_key, p.chunk.start, p.chunk.end, p.chunk.section) for p in closest]
@@ -360,6 +410,10 @@ class Answerer:
         )
 
 
+def _is_heading(sentence: str) -> bool:
+    return len(sentence.split()) <= 20 and (parse_heading(sentence) is not None or sentence.isupper())
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Whole sentences for quoting: lines, cut after ".", "!" or "?" when a capital follows."""
     spans: list[tuple[int, int]] = []
@@ -374,8 +428,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _scope_words(metas: list[ReportMeta]) -> set[str]:
-    """Words that name the reports in scope (province, issuing body), folded."""
-    return {w for m in metas for w in _WORDS_RE.findall(fold(f"{m.province} {m.issuing_body}"))}
+    """Words that name the reports in scope (province, issuing body, kind of report), folded."""
+    if not metas:
+        return set()
+    named = {w for m in metas for w in _WORDS_RE.findall(fold(f"{m.province} {m.issuing_body}"))}
+    return named | _KIND_WORDS
 
 
 def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.facts import question_predicates
-from ingest.normalize import fold, normalize_query
+from ingest.normalize import fold, has_diacritics, normalize_query
 from vectorstore.glossary import looks_english, translate_terms
-from vectorstore.textproc import is_count_question
+from vectorstore.textproc import is_count_question, segmented_words
 
 # Units a question may name (folded), longest first so "to chuc dang" wins over "to chuc".
 UNITS = sorted(
@@ -34,6 +34,14 @@ _LIST = re.compile(
 )
 _KINDS_OF = re.compile(r"\b(moi loai|nhung loai|loai nao|cac loai|which kinds|what kinds|what types|each)\b")
 _WHO = re.compile(r"\b(who|whom|la ai|nhung ai|ai la|ho ten|ten la)\b")
+# Organisation names hold verbs ("Ủy ban kiểm tra", "Ban Tổ chức"): they name who, not what was done.
+_ORG_NAMES_RE = re.compile(
+    r"(ủy ban kiểm tra|uy ban kiem tra|ubkt|ban tổ chức|ban to chuc|tổ chức (cơ sở )?đảng|to chuc (co so )?dang|"
+    r"inspection committee|party organi[sz]ations?)",
+    re.IGNORECASE,
+)
+_TERM_RE = re.compile(r"\b(19|20)\d{2}\s*[-–]\s*(19|20)\d{2}\b")
+_YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
 _TARGET = re.compile(r"\b(chi tieu|target|goal|ke hoach de ra)\b")
 
 
@@ -46,9 +54,11 @@ class Question:
     units: tuple[str, ...] = ()  # folded unit words, e.g. ("dang vien",)
     wants_target: bool = False
     wants_list: bool = False  # "mỗi loại bao nhiêu", "which kinds"
+    years: tuple[str, ...] = ()  # single years named ("năm 2023"), not terms ("2020–2025")
     asks_who: bool = False
     context: str = ""  # the previous question when this one follows up on it
     words: tuple[str, ...] = field(default_factory=tuple)  # folded words of the question itself
+    compounds: tuple[str, ...] = ()  # its compound words ("nhan_tao"), when typed with diacritics
 
     @property
     def search_text(self) -> str:
@@ -102,7 +112,7 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
     english = looks_english(text)
     folded = fold(text)
     vi_view = _vietnamese_view(text, english)
-    predicates = tuple(question_predicates(text))
+    predicates = tuple(question_predicates(_ORG_NAMES_RE.sub(" ", text)))
     units = _units(vi_view)
     context = ""
     if is_followup(text, history):
@@ -121,7 +131,9 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
         units=units,
         wants_target=bool(_TARGET.search(folded)),
         wants_list=bool(_KINDS_OF.search(folded)),
+        years=tuple(m.group(0) for m in _YEAR_RE.finditer(_TERM_RE.sub(" ", text))),
         asks_who=bool(_WHO.search(folded)),
         context=context,
         words=tuple(re.findall(r"\w+", vi_view)),
+        compounds=tuple(segmented_words(text)) if not english and has_diacritics(text) else (),
     )

@@ -1,0 +1,287 @@
+"""The chat app without a browser: safety helpers, uploads, briefing-note export, serve(), and `/ask`
+through gradio_client on the shared reports."""
+
+from __future__ import annotations
+
+import socket
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from assistant.app import (
+    ChatApp,
+    answer_markdown,
+    context_span,
+    escape_md,
+    figure_values,
+    highlight,
+    is_loopback,
+    launch_options,
+    load_auth,
+    resolve_auth,
+    safe_filename,
+    sample_reports,
+    serve,
+)
+from assistant.errors import ConfigError, ReportAssistantError
+from assistant.export import NoteItem, NoteSource, read_docx_footnotes, to_docx, to_markdown
+
+REPORT = """BÁO CÁO
+Tổng kết công tác xây dựng Đảng năm 2024 của Đảng bộ Sở Thông tin và Truyền thông tỉnh Thử Nghiệm
+
+I. KẾT QUẢ
+
+1. Công tác kiểm tra, giám sát, kỷ luật Đảng
+
+Trong năm, Đảng ủy đã xử lý kỷ luật 4 đảng viên (trong đó, khiển trách: 3 đảng viên, cảnh cáo: 1 đảng viên).
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def no_login_env(monkeypatch):
+    for name in ("REPORT_ASSISTANT_USER", "REPORT_ASSISTANT_PASSWORD", "REPORT_ASSISTANT_AUTH_FILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# --- safety helpers ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\Windows\\báo cáo.docx", "báo cáo.docx"),
+        ("/abs/path/Báo cáo tổng kết nhiệm kỳ 2020-2025.PDF", "Báo cáo tổng kết nhiệm kỳ 2020-2025.pdf"),
+        ("a<script>b;rm -rf $x.txt", "a_script_b_rm -rf _x.txt"),
+        ("nul\x00l.txt", "null.txt"),
+        ("  .hidden.md", "hidden.md"),
+    ],
+)
+def test_safe_filename_stays_a_plain_name(raw, expected):
+    assert safe_filename(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["..", "../..", "/", "...", "___.txt", "\x00\x01"])
+def test_safe_filename_rejects_nothing_left(raw):
+    with pytest.raises(ReportAssistantError):
+        safe_filename(raw)
+
+
+def test_loopback_hosts():
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10") and not is_loopback("example.org")
+
+
+def test_login_required_off_loopback(tmp_path):
+    assert resolve_auth("127.0.0.1", {}) is None
+    with pytest.raises(ConfigError, match="login is required"):
+        resolve_auth("0.0.0.0", {})
+    env = {"REPORT_ASSISTANT_USER": "cv", "REPORT_ASSISTANT_PASSWORD": "s3cret"}
+    assert resolve_auth("0.0.0.0", env) == [("cv", "s3cret")]
+    with pytest.raises(ConfigError, match="both"):
+        load_auth({"REPORT_ASSISTANT_USER": "cv"})
+    auth_file = tmp_path / "logins"
+    auth_file.write_text("# trainers\nlan:mật-khẩu:có-dấu-hai-chấm\n\nminh:pw2\n", encoding="utf-8")
+    assert resolve_auth("10.0.0.5", {"REPORT_ASSISTANT_AUTH_FILE": str(auth_file)}) == [
+        ("lan", "mật-khẩu:có-dấu-hai-chấm"),
+        ("minh", "pw2"),
+    ]
+    auth_file.write_text("no separator\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="username:password"):
+        load_auth({"REPORT_ASSISTANT_AUTH_FILE": str(auth_file)})
+
+
+def test_launch_options_are_safe():
+    options = launch_options("127.0.0.1", None, 5)
+    assert options["share"] is False and options["server_name"] == "127.0.0.1"
+    assert options["max_file_size"] == "5mb" and options["mcp_server"] is False
+    assert all(Path(p).is_file() for p in options["css_paths"])
+
+
+def test_text_is_escaped_not_rendered():
+    assert escape_md('<img src=x onerror="alert(1)">') == '&lt;img src=x onerror="alert\\(1\\)"&gt;'
+    assert escape_md("**đậm** [x](javascript:1)") == "\\*\\*đậm\\*\\* \\[x\\]\\(javascript:1\\)"
+    marked = highlight("<b>xử lý 50 đảng viên</b>, năm 2024", [50.0])
+    assert marked == '&lt;b&gt;xử lý <mark class="ra-fig">50</mark> đảng viên&lt;/b&gt;, năm 2024'
+
+
+def test_answer_markdown_links_markers_and_marks_figures():
+    turn = {
+        "q": "Có bao nhiêu đảng viên bị kỷ luật?",
+        "a": "- **Báo cáo A (2020–2025)**: xử lý kỷ luật 50 đảng viên (khiển trách: 30) [1]",
+        "found": True,
+        "error": False,
+        "sources": [
+            {
+                "n": 1,
+                "doc_key": "k",
+                "doc": "a.txt",
+                "title": "Báo cáo A <script>x</script>",
+                "issuing_body": "Đảng bộ Khối",
+                "province": "Phú Thọ",
+                "term": "2020–2025",
+                "section": "II > 2.3",
+                "quote": "xử lý kỷ luật 50 đảng viên (trong đó, khiển trách: 30 đảng viên) năm 2020",
+                "start": 0,
+                "end": 10,
+            }
+        ],
+    }
+    assert figure_values(turn["a"], 1) == [50.0, 30.0]  # the label's years are not figures
+    md = answer_markdown(3, turn)
+    assert "[\\[1\\]](#ra-cite-3-1)" in md
+    assert "&lt;script&gt;" in md and "<script>" not in md
+    assert '<mark class="ra-fig">50</mark>' in md and '<mark class="ra-fig">30</mark>' in md
+    assert '<mark class="ra-fig">2020</mark>' not in md
+
+
+def test_context_span_is_the_paragraph_widened_when_short():
+    text = "Tiêu đề\n\nĐoạn một nói về kết nạp.\n\nĐoạn hai: xử lý kỷ luật 5 đảng viên.\n\nĐoạn ba.\n"
+    start = text.index("xử lý")
+    end = text.index(" đảng viên.") + len(" đảng viên.")
+    s, e = context_span(text, start, end, min_chars=10)
+    assert text[s:e] == "Đoạn hai: xử lý kỷ luật 5 đảng viên."
+    s, e = context_span(text, start, end, min_chars=60)
+    assert "Đoạn một" in text[s:e] and "Đoạn ba" in text[s:e]
+
+
+# --- export ------------------------------------------------------------------------------------------
+def _note_items() -> list[NoteItem]:
+    a = NoteSource("Báo cáo sơ kết giữa nhiệm kỳ", "Đảng bộ Khối", "2020–2025", "II > 2.3", "xử lý kỷ luật 50 đảng viên")
+    b = NoteSource("Báo cáo kiểm điểm", "Đảng bộ Sở KH&CN", "2020–2025", "II > 3 > c)", "khiển trách 3 <trường hợp>")
+    return [
+        NoteItem("Có bao nhiêu đảng viên bị kỷ luật?", "- **A**: 50 đảng viên [1]\n- **B**: 3 [2]", {1: a, 2: b}),
+        NoteItem("Và bao nhiêu bị khai trừ?", "13 đảng viên [1]", {1: a}),
+    ]
+
+
+def test_markdown_note_has_numbered_footnotes():
+    md = to_markdown(_note_items())
+    assert "- **A**: 50 đảng viên[^1]" in md and "13 đảng viên[^3]" in md
+    assert "[^1]: Báo cáo sơ kết giữa nhiệm kỳ — Đảng bộ Khối — nhiệm kỳ 2020–2025 — mục II > 2.3: «xử lý kỷ luật 50 đảng viên»" in md
+    assert "[^2]: Báo cáo kiểm điểm — Đảng bộ Sở KH&CN — nhiệm kỳ 2020–2025 — mục II > 3 > c): «khiển trách 3 <trường hợp>»" in md
+
+
+def test_docx_note_has_real_footnotes(tmp_path):
+    from docx import Document
+
+    path = to_docx(_note_items(), tmp_path / "note.docx")
+    notes = read_docx_footnotes(path)
+    assert sorted(notes) == [1, 2, 3]
+    assert "Báo cáo sơ kết giữa nhiệm kỳ" in notes[1] and "«xử lý kỷ luật 50 đảng viên»" in notes[1]
+    assert "mục II > 3 > c)" in notes[2] and "<trường hợp>" in notes[2]
+    with zipfile.ZipFile(path) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+        assert body.count("<w:footnoteReference") == 3
+        assert "footnotes+xml" in z.read("[Content_Types].xml").decode("utf-8")
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "Có bao nhiêu đảng viên bị kỷ luật?" in text and "50 đảng viên" in text
+
+
+# --- handlers on a real index (fake embedder) -------------------------------------------------------
+def test_empty_index_answers_with_a_message(make_engine):
+    app = ChatApp(make_engine())
+    turn = app.answer_turn("Có bao nhiêu đảng viên bị kỷ luật?", [], None)
+    assert turn["error"] and "Chưa có báo cáo nào" in turn["a"]
+    *_, (messages, turns, _, _) = list(app.respond("Có bao nhiêu đảng viên bị kỷ luật?", [], None))
+    assert "Chưa có báo cáo nào" in messages[-1]["content"] and turns[-1]["error"]
+
+
+def test_uploads_checked_stored_inside_and_ingested(make_engine, tmp_path):
+    engine = make_engine()
+    app = ChatApp(engine, max_upload_mb=1)
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    good = incoming / "Báo cáo thử.txt"
+    good.write_text(REPORT, encoding="utf-8")
+    exe = incoming / "virus.exe"
+    exe.write_bytes(b"MZ")
+    big = incoming / "lớn.txt"
+    big.write_bytes(b"a" * (1024 * 1024 + 1))
+    broken = incoming / "hỏng.pdf"
+    broken.write_bytes(b"not a pdf at all")
+    results = {name: (text, ok) for name, text, ok in app.add_files([str(good), str(exe), str(big), str(broken)])}
+    assert results["Báo cáo thử.txt"][1] and results["Báo cáo thử.txt"][0].startswith("Đã thêm")
+    assert not results["virus.exe"][1] and "loại tệp" in results["virus.exe"][0]
+    assert not results["lớn.txt"][1] and "quá lớn" in results["lớn.txt"][0]
+    assert not results["hỏng.pdf"][1] and results["hỏng.pdf"][0].startswith("Không đọc được")
+    uploads = engine.settings.index_dir / "uploads"
+    assert sorted(p.name for p in uploads.iterdir()) == ["Báo cáo thử.txt"]  # the failed one is gone
+    [info] = engine.reports()
+    assert Path(info.source).parent == uploads.resolve()
+    # Removing it drops the report and our copy of the file.
+    message, *_ = app.remove(info.key, [info.key])
+    assert "Đã xoá" in message and not engine.records and not list(uploads.iterdir())
+
+
+def test_stored_uploads_stay_inside_the_uploads_folder(make_engine, tmp_path):
+    app = ChatApp(make_engine())
+    for name in ("..txt", "~$tạm.txt", "-rf .txt", "a b (1).md"):
+        incoming = tmp_path / name
+        incoming.write_text("x", encoding="utf-8")
+        dest = app.store_upload(incoming)
+        assert dest.parent == app.uploads_dir and dest.is_file() and not dest.name.startswith(".")
+
+
+def test_export_handler_writes_both_files(make_engine):
+    app = ChatApp(make_engine())
+    turn = {
+        "q": "Câu hỏi?",
+        "a": "Trả lời 5 [1]",
+        "found": True,
+        "error": False,
+        "sources": [
+            {"n": 1, "doc_key": "k", "doc": "a.txt", "title": "Báo cáo A", "issuing_body": "Đảng bộ B",
+             "province": "", "term": "2020–2025", "section": "I > 1", "quote": "có 5 đảng viên", "start": 0, "end": 1}
+        ],
+    }  # fmt: skip
+    paths = app.export([turn, {"q": "lỗi", "a": "x", "found": False, "error": True, "sources": []}], [])
+    docx_path, md_path = (Path(p) for p in paths)
+    assert read_docx_footnotes(docx_path) == {1: "Báo cáo A — Đảng bộ B — nhiệm kỳ 2020–2025 — mục I > 1: «có 5 đảng viên»"}
+    assert "Trả lời 5[^1]" in md_path.read_text(encoding="utf-8") and "lỗi" not in md_path.read_text(encoding="utf-8")
+
+
+def test_serve_refuses_an_open_host_without_login(make_engine):
+    with pytest.raises(ConfigError):
+        serve(make_engine(), host="0.0.0.0", port=free_port(), block=False)
+
+
+def test_serve_ingests_the_samples_on_an_empty_index(make_engine):
+    assert len(sample_reports()) >= 2
+    engine = make_engine()
+    demo = serve(engine, port=free_port(), block=False)
+    try:
+        titles = [r.meta.title for r in engine.reports()]
+        assert len(titles) == len(sample_reports()) and all("tài liệu mẫu" in t for t in titles)
+        answer = engine.ask("Có bao nhiêu đảng viên bị kỷ luật?", [])
+        assert "5 đảng viên" in answer.text and answer.citations
+    finally:
+        demo.close()
+
+
+# --- the API, on the shared reports -----------------------------------------------------------------
+@pytest.mark.integration
+def test_ask_through_gradio_client(shared_engine):
+    from gradio_client import Client
+
+    from assistant.app import build_app
+
+    demo = build_app(shared_engine)
+    demo.queue()
+    port = free_port()
+    demo.launch(server_port=port, prevent_thread_lock=True, quiet=True, **launch_options("127.0.0.1"))
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        text = client.predict("Có bao nhiêu đảng viên bị kỷ luật?", api_name="/ask")
+        assert "50" in text and "Nguồn:" in text
+        assert "Sơ kết giữa nhiệm kỳ" in text and "«xử lý kỷ luật 50 đảng viên" in text
+        assert "30" in text and "13" in text
+        with pytest.raises(Exception, match="trống|empty"):
+            client.predict("   ", api_name="/ask")
+    finally:
+        demo.close()
