@@ -133,6 +133,14 @@ class Engine:
         return self.searcher.search(query, k or self.settings.k, self.resolve_reports(reports))
 
     # --- answers -------------------------------------------------------------------------------------
+    def _rewriter(self):
+        """The optional LLM, created on first use."""
+        if getattr(self, "_llm_rewriter", None) is None:
+            from assistant.llm import LLMRewriter, make_chat_model
+
+            self._llm_rewriter = LLMRewriter(make_chat_model(self.settings.llm))
+        return self._llm_rewriter
+
     def ask(
         self, question: str, history: list[dict] | None = None, reports: list[str] | None = None
     ) -> Answer:
@@ -147,6 +155,8 @@ class Engine:
         passages = self.searcher.search(q.search_text, depth, scope)
         searched = time.perf_counter()
         answer = self.answerer.answer(q, passages, scope)
+        if self.settings.llm:
+            answer = self._rewriter().rewrite(answer, q.lang)
         done = time.perf_counter()
         answer.question = question
         answer.timings_ms = {

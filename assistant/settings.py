@@ -31,6 +31,7 @@ class Settings:
     embedder: str = DEFAULT_EMBEDDER
     chroma_url: str | None = None  # a Chroma server; None means the embedded store in index_dir
     k: int = 10
+    llm: str | None = None  # optional wording model, "ollama:MODEL" or "openai:MODEL"; none by default
 
     @classmethod
     def from_env(cls, index_dir: Path | str | None = None, **overrides) -> Settings:
@@ -38,6 +39,7 @@ class Settings:
         values = {
             "embedder": os.environ.get("REPORT_ASSISTANT_EMBEDDER", DEFAULT_EMBEDDER),
             "chroma_url": os.environ.get("REPORT_ASSISTANT_CHROMA_URL") or None,
+            "llm": os.environ.get("REPORT_ASSISTANT_LLM") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(index_dir=chosen.expanduser(), **values)
