@@ -16,7 +16,13 @@ from ingest.chunking import parse_heading
 from ingest.facts import predicate_matches, top_level
 from ingest.normalize import fold
 from ingest.numbers import format_number
-from vectorstore.textproc import ABBREVIATIONS, STOPWORDS, document_tokens, expand_abbreviations
+from vectorstore.textproc import (
+    ABBREVIATIONS,
+    PERSON_NAME_RE,
+    STOPWORDS,
+    document_tokens,
+    expand_abbreviations,
+)
 
 MIN_FACT_SCORE = 2.0
 MIN_COVERAGE = 0.45  # share of the question's informative words a sentence must hold to answer it
@@ -50,11 +56,6 @@ _REPORT_WORDS = {
 }  # how reports are named
 _LINE_RE = re.compile(r"[^\n]+")
 _SENTENCE_CUT_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
-_SURNAMES = (
-    "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trương|Đoàn|Lương|Mai|Tô|"
-    "Hà|Cao|Lưu|Tạ|Chu|Phùng|Kiều|Quách|Thái|Lâm|Trịnh|Văn|Hứa|Triệu|Khổng|La|Đào|Đàm|Tăng|Giang"
-)
-_NAME_RE = re.compile(rf"\b(?:{_SURNAMES})(?: [A-ZĐ][a-zà-ỹđ]+){{1,3}}\b")
 _CAUSE_WORDS = ("nguyên nhân", "do ", "dẫn đến", "vì ", "chưa", "hạn chế", "khó khăn", "yếu kém")
 
 
@@ -300,7 +301,7 @@ class Answerer:
             coverage = max(self._overlap(q, sentence), 0.7 * self._overlap(q, title)) / 3.0
             if q.kind == "why" and any(w in sentence.lower() for w in _CAUSE_WORDS):
                 coverage += 0.1
-            if q.asks_who and _NAME_RE.search(sentence):
+            if q.asks_who and PERSON_NAME_RE.search(sentence):
                 coverage += 0.3
             ev.score = coverage
             scored.append((coverage + 0.2 * prior, ev, sentence))
@@ -436,18 +437,18 @@ def _scope_words(metas: list[ReportMeta]) -> set[str]:
 
 
 def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A heading or a signature line ("BÍ THƯ") joins the next sentence: alone it says nothing."""
+    """Short lines (a heading, a signature "TM. ĐẢNG ỦY / BÍ THƯ / name") join each other and the next
+    sentence: alone they say nothing."""
     merged: list[tuple[int, int]] = []
-    carry: int | None = None
+    run_start: int | None = None
     for start, end in spans:
-        if carry is not None:
-            start, carry = carry, None
-        if len(text[start:end].split()) < 4 and (start, end) != spans[-1]:
-            carry = start
+        if len(text[start:end].split()) < 4:
+            run_start = start if run_start is None else run_start
             continue
-        merged.append((start, end))
-    if carry is not None:
-        merged.append((carry, spans[-1][1]))
+        merged.append((start if run_start is None else run_start, end))
+        run_start = None
+    if run_start is not None:
+        merged.append((run_start, spans[-1][1]))
     return merged
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ingest.facts import question_predicates
 from ingest.normalize import fold, has_diacritics, normalize_query
 from vectorstore.glossary import looks_english, translate_terms
-from vectorstore.textproc import is_count_question, segmented_words
+from vectorstore.textproc import is_count_question, is_who_question, segmented_words
 
 # Units a question may name (folded), longest first so "to chuc dang" wins over "to chuc".
 UNITS = sorted(
@@ -33,7 +33,6 @@ _LIST = re.compile(
     r"\b(nhung (loai|hinh thuc|gi|noi dung|nhiem vu|giai phap|bai hoc)|nao|what (are|were)|list)\b"
 )
 _KINDS_OF = re.compile(r"\b(moi loai|nhung loai|loai nao|cac loai|which kinds|what kinds|what types|each)\b")
-_WHO = re.compile(r"\b(who|whom|la ai|nhung ai|ai la|ho ten|ten la)\b")
 # Organisation names hold verbs ("Ủy ban kiểm tra", "Ban Tổ chức"): they name who, not what was done.
 _ORG_NAMES_RE = re.compile(
     r"(ủy ban kiểm tra|uy ban kiem tra|ubkt|ban tổ chức|ban to chuc|tổ chức (cơ sở )?đảng|to chuc (co so )?dang|"
@@ -132,7 +131,7 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
         wants_target=bool(_TARGET.search(folded)),
         wants_list=bool(_KINDS_OF.search(folded)),
         years=tuple(m.group(0) for m in _YEAR_RE.finditer(_TERM_RE.sub(" ", text))),
-        asks_who=bool(_WHO.search(folded)),
+        asks_who=is_who_question(text),
         context=context,
         words=tuple(re.findall(r"\w+", vi_view)),
         compounds=tuple(segmented_words(text)) if not english and has_diacritics(text) else (),

@@ -11,11 +11,11 @@ from vectorstore.lexical import LexicalIndex
 from vectorstore.restore import DiacriticRestorer
 from vectorstore.scope import report_scope
 from vectorstore.store import ChunkStore
-from vectorstore.textproc import is_count_question
+from vectorstore.textproc import PERSON_NAME_RE, is_count_question, is_who_question
 
 RRF_K = 60
 DEPTH = 200  # candidates taken from each ranking
-WEIGHTS = (1.0, 1.0, 1.0)  # dense, lexical, figure sentences
+WEIGHTS = (1.0, 1.0, 1.0, 1.0)  # dense, lexical, figure sentences, passages naming people
 LIFT_WITHIN = 12  # another report's best passage within this fused rank is lifted ...
 LIFT_MAX = 2  # ... for at most this many other reports
 
@@ -64,11 +64,17 @@ class HybridSearcher:
         lexical = self.lexical.search(f"{query} {text}", DEPTH, allowed)
         # A count question is answered by a sentence stating a figure: rank those sentences too.
         figures = self.figures.search(f"{query} {text}", DEPTH, allowed) if is_count_question(text) else []
-        fused = self._fuse(dense, lexical, figures)
+        # A "who" question is answered where a person is named: rank those passages by the lexical score.
+        names = (
+            [(cid, s) for cid, s in lexical if PERSON_NAME_RE.search(self.chunks[cid].text)]
+            if is_who_question(query)
+            else []
+        )
+        fused = self._fuse(dense, lexical, figures, names)
         return (fused if scoped else diversify(fused))[:k]
 
     def _fuse(self, *rankings: list[tuple[str, float]]) -> list[Passage]:
-        """Reciprocal rank fusion: dense, lexical and (for count questions) figure-sentence rankings."""
+        """Reciprocal rank fusion of the dense, lexical, figure-sentence and named-person rankings."""
         passages: dict[str, Passage] = {}
         for weight, ranking in zip(WEIGHTS, rankings, strict=True):
             for rank, (cid, _) in enumerate(ranking, start=1):

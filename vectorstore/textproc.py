@@ -61,6 +61,18 @@ COUNT_CUE_RE = re.compile(
     r"\bwhat (share|percentage|proportion|number)\b|\bnumber of\b"
 )
 
+# "who" questions: answered by sentences that name a person ("Nguyễn Văn Thành").
+WHO_CUE_RE = re.compile(r"\b(who|whom|la ai|nhung ai|ai la|ho ten|ten la|ten gi)\b")
+_SURNAMES = (
+    "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trương|Đoàn|Lương|Mai|Tô|"
+    "Hà|Cao|Lưu|Tạ|Chu|Phùng|Kiều|Quách|Thái|Lâm|Trịnh|Văn|Hứa|Triệu|Khổng|La|Đào|Đàm|Tăng|Giang"
+)
+PERSON_NAME_RE = re.compile(rf"\b(?:{_SURNAMES})(?: [A-ZĐ][a-zà-ỹđ]+){{1,3}}\b")
+
+
+def is_who_question(text: str) -> bool:
+    return WHO_CUE_RE.search(fold(text)) is not None
+
 
 def is_count_question(text: str) -> bool:
     return COUNT_CUE_RE.search(fold(text)) is not None
