@@ -21,10 +21,10 @@ from vectorstore.textproc import (
     PERSON_NAME_RE,
     STOPWORDS,
     document_tokens,
-    expand_abbreviations,
 )
 
 MIN_FACT_SCORE = 2.0
+FACT_MIN_COVERAGE = 0.3  # share of the question's words near a figure
 MIN_COVERAGE = 0.45  # share of the question's informative words a sentence must hold to answer it
 _QUESTION_WORDS = {
     "bao", "nhieu", "may", "nao", "gi", "sao", "vi", "tai", "the", "nhu", "hay", "duoc", "bi", "co", "thi",
@@ -33,18 +33,16 @@ _QUESTION_WORDS = {
     "their", "they", "them", "hold", "name", "end", "up", "being", "according", "report", "reports", "cao", "theo", "trong", "tu", "ve", "cua",
 }  # fmt: skip
 _WORDS_RE = re.compile(r"[\w&]+")
-_KIND_WORDS = {
-    "bao",
-    "cao",
-    "so",
-    "ket",
-    "tong",
-    "giua",
-    "nhiem",
-    "ky",
-    "kiem",
-    "diem",
-}  # "báo cáo sơ kết ..."
+# How questions name a kind of report: "báo cáo sơ kết giữa nhiệm kỳ", "term review" (after translation).
+_REPORT_PHRASES = [
+    tuple(p.split())
+    for p in (
+        "bao cao so ket giua nhiem ky", "so ket giua nhiem ky", "giua nhiem ky", "nua nhiem ky", "bao cao kiem diem",
+        "bao cao tong ket", "bao cao so ket", "kiem diem nhiem ky", "kiem diem", "bao cao", "review", "report",
+        "mid term", "term",
+    )
+]  # fmt: skip
+_TERM_RANGE_RE = re.compile(r"\b(19|20)\d{2}\s*[-–]\s*(19|20)\d{2}\b")
 _WHY_WORDS = {"nguyen", "nhan", "ly", "do"}
 _REPORT_WORDS = {
     "bao_cao",
@@ -84,14 +82,14 @@ class Answerer:
         self.facts = facts
         self.idf = idf
         self.known = known
-        self._scope_words: set[str] = set()
+        self._scope_phrases: list[tuple[str, ...]] = []
         self._sentence_cache: dict[str, list[tuple[int, int]]] = {}
 
     # --- entry point ---------------------------------------------------------------------------------
     def answer(self, q: Question, passages: list[Passage], scope: list[str] | None) -> Answer:
-        self._scope_words = _scope_words([self.metas[k] for k in scope or []])
-        if q.kind == "province":
-            lines, evidence, found = self._province(q, scope)
+        self._scope_phrases = _scope_phrases([self.metas[k] for k in scope or []])
+        if q.kind in ("province", "doc_number"):
+            lines, evidence, found = self._metadata(q, scope)
         elif q.kind == "count":
             lines, evidence, found = self._count(q, scope)
             if not found and not self._count_scope_is_strict(q, scope):
@@ -108,17 +106,22 @@ class Answerer:
 
     # --- counts --------------------------------------------------------------------------------------
     def _fact_score(self, q: Question, fact: Fact, facts: list[Fact]) -> float:
-        about = fold(f"{fact.predicate} {fact.subject} {fact.unit}")
+        """How well a figure answers the question: the verb asked about (required when the question
+        names it), the thing counted, and the words around the figure."""
+        counted = f"{fact.subject} {fact.unit}"
         context = self.texts[fact.doc_key][fact.sentence_start : fact.sentence_end] + " " + fact.section
         score = 0.0
         if q.predicates:
-            if not any(predicate_matches(fact.predicate, key) for key in q.predicates):
+            if any(predicate_matches(fact.predicate, key) for key in q.predicates):
+                score += 3.0
+            elif not q.inherited_predicates:  # a follow-up's inherited verb is only a hint
                 return 0.0
-            score += 3.0
         if q.units:
-            unit_hit = any(u in about or (u == "%" and fact.unit == "%") for u in q.units)
-            score += 2.0 if unit_hit else -1.5
-        score += self._overlap(q, context)
+            score += 2.0 if self._unit_hit(q, fact) else -1.5
+        words_near = self._overlap(q, f"{context} {counted}")
+        if words_near < 3.0 * FACT_MIN_COVERAGE:
+            return 0.0  # the figure counts something, but not what the question is about
+        score += self._overlap(q, context) + 2.0 * self._overlap(q, counted) / 3.0
         if fact in top_level(facts):
             score += 0.5  # a total before its parts, unless the question names the part's verb
         if q.wants_target and fact.target is not None:
@@ -127,10 +130,20 @@ class Answerer:
             score += 2.0
         return score
 
+    @staticmethod
+    def _unit_hit(q: Question, fact: Fact) -> bool:
+        """A share answers a share question only; a count answers a question naming what it counts."""
+        if fact.unit == "%":
+            return "%" in q.units
+        counted = fold(f"{fact.subject} {fact.unit}")
+        return any(u in counted for u in q.units if u != "%")
+
     def _overlap(self, q: Question, text: str) -> float:
+        """3 × the IDF-weighted share of the question's informative words found in `text` (3 when the
+        question has none: nothing to miss)."""
         words = self._informative(q)
         if not words:
-            return 0.0
+            return 3.0
         present = set(document_tokens(text))
         total = sum(self.idf(w) for w in words)
         return 3.0 * sum(self.idf(w) for w in words if w in present) / total
@@ -138,45 +151,71 @@ class Answerer:
     def _informative(self, q: Question) -> list[str]:
         """The question's content words: abbreviations expanded; words naming the report in scope and
         words the reports never use (untranslated English, typos) say nothing about which sentence answers."""
-        words = expand_abbreviations(list(q.words))
-        words += [f"{a}_{b}" for a, b in zip(q.words, q.words[1:], strict=False)]  # compounds: "chuyen_doi"
-        words += q.compounds
-        ignored = _QUESTION_WORDS | self._scope_words | (_WHY_WORDS if q.kind == "why" else set())
+        own = _strip_phrases(_spelled_out(q.words), self._scope_phrases + _REPORT_PHRASES)
+        words = list(own)
+        words += [f"{a}_{b}" for a, b in zip(own, own[1:], strict=False)]  # compounds: "chuyen_doi"
+        words += [c for c in q.compounds if set(c.split("_")) <= set(own)]
+        ignored = _QUESTION_WORDS | (_WHY_WORDS if q.kind == "why" else set())
         return [
             w
             for w in dict.fromkeys(words)
             if w not in STOPWORDS
             and w not in _REPORT_WORDS
-            and w not in ABBREVIATIONS  # their expansions stand for them
             and not set(w.split("_")) <= ignored
             # A Vietnamese word the reports never use is evidence the answer is not there; an untranslated
             # English word or an unseen compound is not.
             and (self.known(w) or (q.lang == "vi" and ("_" not in w or w in q.compounds)))
         ]
 
-    def _best_facts(self, q: Question, scope: list[str] | None) -> list[tuple[float, Fact]]:
-        """The best-scoring fact of each report in scope."""
-        best: list[tuple[float, Fact]] = []
-        for key in scope or list(self.facts):
-            facts = self.facts.get(key, [])
-            scored = [(self._fact_score(q, f, facts), f) for f in facts]
-            scored = [(s, f) for s, f in scored if s >= MIN_FACT_SCORE and self._same_year(q, f)]
-            if scored:
-                best.append(max(scored, key=lambda sf: sf[0]))
-        best.sort(key=lambda sf: -sf[0])
-        if best and not scope:
-            top = best[0][0]
-            best = [(s, f) for s, f in best if s >= 0.6 * top]
-        return best
+    def _report_figures(self, q: Question, key: str) -> tuple[float, list[Fact]] | None:
+        """A report's answer: its best figure, with the other figures of the same sentence the question
+        also asks for ("bao nhiêu lượt tổ chức và đảng viên") or the list it belongs to."""
+        facts = self.facts.get(key, [])
+        scored = [(self._fact_score(q, f, facts), f) for f in facts if self._same_year(q, f)]
+        scored = sorted(((s, f) for s, f in scored if s >= MIN_FACT_SCORE), key=lambda sf: -sf[0])
+        if not scored:
+            return None
+        top, fact = scored[0]
+        chosen = self._siblings(fact) if q.wants_list or not q.units else [fact]
+        tops = top_level(facts)
+        share = self._share_of(fact)
+        for score, other in scored[1:]:
+            same_sentence = other.sentence_start == fact.sentence_start
+            if (
+                same_sentence
+                and score >= top - 1.0
+                and other not in chosen
+                and other in tops
+                and other is not share
+            ):
+                chosen.append(other)
+        return top, sorted(chosen, key=lambda f: f.start)
+
+    def _best_facts(self, q: Question, scope: list[str] | None) -> list[tuple[float, list[Fact]]]:
+        """Each report's figures, best report first; without a named report, only reports whose figure
+        counts the same thing (or answers the same verb) as the best one."""
+        found = [r for r in (self._report_figures(q, key) for key in scope or list(self.facts)) if r]
+        found.sort(key=lambda r: -r[0])
+        if found and not scope:
+            top = found[0][0]
+            found = [found[0]] + [
+                (s, fs) for s, fs in found[1:] if s >= 0.75 * top and self._on_topic(q, fs[0])
+            ]
+        return found
+
+    def _on_topic(self, q: Question, fact: Fact) -> bool:
+        if q.units and not self._unit_hit(q, fact):
+            return False
+        return not q.predicates or any(predicate_matches(fact.predicate, k) for k in q.predicates)
 
     def _same_year(self, q: Question, fact: Fact) -> bool:
-        """A year named in the question must stand near the figure (sentence, section, title or date):
-        a figure of another year is not an answer."""
+        """A year named in the question must stand near the figure (sentence, section, title or date),
+        as a year, not inside a term "2020 - 2025": a figure of another year is not an answer."""
         if not q.years:
             return True
         meta = self.metas[fact.doc_key]
         context = self.texts[fact.doc_key][fact.sentence_start : fact.sentence_end]
-        around = f"{context} {fact.section} {meta.title} {meta.date}"
+        around = _TERM_RANGE_RE.sub(" ", f"{context} {fact.section} {meta.title} {meta.date}")
         return all(year in around for year in q.years)
 
     def _count(self, q: Question, scope: list[str] | None) -> tuple[list[str], list[Evidence], bool]:
@@ -187,13 +226,13 @@ class Answerer:
         evidence: list[Evidence] = []
         if len(best) > 1:
             lines.append(phrase(q.lang, "per_report", n=count_word(len(scope or self.metas), q.lang)))
-        for score, fact in best:
-            evidence.append(
-                Evidence(fact.doc_key, fact.sentence_start, fact.sentence_end, fact.section, score)
-            )
-            listed = self._siblings(fact) if q.wants_list or not q.units else [fact]
-            statement = "; ".join(self._describe(f, q.lang) for f in listed)
-            label = report_label(self.metas[fact.doc_key], q.lang)
+        for score, figures in best:
+            first = figures[0]
+            start = min(f.sentence_start for f in figures)
+            end = max(f.sentence_end for f in figures)
+            evidence.append(Evidence(first.doc_key, start, end, first.section, score))
+            statement = "; ".join(self._describe(f, q.lang) for f in figures)
+            label = report_label(self.metas[first.doc_key], q.lang)
             prefix = "- " if len(best) > 1 else ""
             lines.append(f"{prefix}**{label}**: {statement} [{len(evidence)}]")
         if len(best) > 1 and len(best) < len(scope or self.metas):
@@ -253,18 +292,21 @@ class Answerer:
             extras.append(f"{phrase(lang, 'target')}: {format_number(fact.target, lang)}{unit}".strip())
         return head + (f" ({'; '.join(extras)})" if extras else "")
 
-    # --- province ------------------------------------------------------------------------------------
-    def _province(self, q: Question, scope: list[str] | None) -> tuple[list[str], list[Evidence], bool]:
+    # --- what a report says about itself -------------------------------------------------------------
+    def _metadata(self, q: Question, scope: list[str] | None) -> tuple[list[str], list[Evidence], bool]:
+        """Which province, which document number: read from the report's own text, cited where it
+        stands; a report that does not state it gets "not found", never a guess."""
         keys = scope or []
         if len(keys) != 1:
             return [], [], False
         meta = self.metas[keys[0]]
-        if not meta.province:
-            return [], [], False
+        value = meta.province if q.kind == "province" else meta.doc_number
         text = self.texts[keys[0]]
-        at = text.find(meta.province)
-        start, end = _sentence_around(text, at, at + len(meta.province))
-        line = phrase(q.lang, "province", label=report_label(meta, q.lang), province=meta.province) + " [1]"
+        at = text.find(value) if value else -1
+        if at < 0:
+            return [], [], False
+        start, end = _sentence_around(text, at, at + len(value))
+        line = phrase(q.lang, q.kind, label=report_label(meta, q.lang), value=value) + " [1]"
         return [line], [Evidence(keys[0], start, end, "")], True
 
     # --- extractive ----------------------------------------------------------------------------------
@@ -298,9 +340,12 @@ class Answerer:
         scored: list[tuple[float, Evidence, str]] = []
         for prior, ev, sentence, title in self._sentences(passages):
             # A sentence under a heading that matches the question ("Bài học kinh nghiệm") answers it too.
-            coverage = max(self._overlap(q, sentence), 0.7 * self._overlap(q, title)) / 3.0
+            title_weight = 0.9 if q.kind in ("list", "why") else 0.7  # items under a matching heading
+            coverage = max(self._overlap(q, sentence), title_weight * self._overlap(q, title)) / 3.0
             if q.kind == "why" and any(w in sentence.lower() for w in _CAUSE_WORDS):
                 coverage += 0.1
+            if q.kind == "why" and "nguyen nhan" in fold(ev.section + " " + title):
+                coverage += 0.2  # a section of causes answers a why-question
             if q.asks_who and PERSON_NAME_RE.search(sentence):
                 coverage += 0.3
             ev.score = coverage
@@ -329,7 +374,7 @@ class Answerer:
             for ev, s in keep:
                 per_report.setdefault(ev.doc_key, (ev, s))
             return list(per_report.values())[:6]
-        limit = {"why": 4, "list": 3}.get(q.kind, 2)
+        limit = {"why": 4, "list": 5}.get(q.kind, 2)
         chosen: list[tuple[Evidence, str]] = []
         for ev, s in keep:
             if not any(ev.doc_key == c.doc_key and ev.start < c.end and c.start < ev.end for c, _ in chosen):
@@ -428,12 +473,37 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _scope_words(metas: list[ReportMeta]) -> set[str]:
-    """Words that name the reports in scope (province, issuing body, kind of report), folded."""
-    if not metas:
-        return set()
-    named = {w for m in metas for w in _WORDS_RE.findall(fold(f"{m.province} {m.issuing_body}"))}
-    return named | _KIND_WORDS
+def _scope_phrases(metas: list[ReportMeta]) -> list[tuple[str, ...]]:
+    """How a question names the reports in scope: issuing body (with or without "Đảng bộ"), province."""
+    phrases: set[tuple[str, ...]] = set()
+    for meta in metas:
+        body = tuple(_WORDS_RE.findall(fold(meta.issuing_body)))
+        # "Đảng bộ Sở Khoa học và Công nghệ", "Sở Khoa học ...", "Khoa học và Công nghệ" all name it.
+        phrases |= {body[i:] for i in range(len(body) - 2)}
+        phrases.add(tuple(fold(meta.province).split()))
+    return sorted((p for p in phrases if p), key=len, reverse=True)
+
+
+def _spelled_out(words: tuple[str, ...]) -> list[str]:
+    """Abbreviations replaced by their words, in place: "so khcn" -> "so khoa hoc va cong nghe"."""
+    out: list[str] = []
+    for word in words:
+        out.extend(ABBREVIATIONS[word].split() if word in ABBREVIATIONS else [word])
+    return [fold(w) for w in out]
+
+
+def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
+    """The words left once every occurrence of the given phrases (longest first) is taken out."""
+    out = list(words)
+    for pattern in phrases:
+        n = len(pattern)
+        i = 0
+        while i + n <= len(out):
+            if tuple(out[i : i + n]) == pattern:
+                del out[i : i + n]
+            else:
+                i += 1
+    return out
 
 
 def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -78,9 +79,13 @@ if (!window.__raClickBound) {
   }, true);
 }
 """
+CONFIRM_REMOVE_JS = """(key, selected) => [key ? (confirm('Xoá báo cáo đã chọn khỏi chỉ mục? Có thể thêm lại bằng cách tải tệp lên.') ? key : '__cancelled__') : key, selected]"""
+CANCELLED = "__cancelled__"
 _MARKER_RE = re.compile(r"\[(\d{1,3})\]")
 _BOLD_RE = re.compile(r"\*\*.+?\*\*")
+_MD_ANSWER_SPECIAL_RE = re.compile(r"([\\`_{}\[\]()#!|~>$])")
 _MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
+_WORD_AFTER_RE = re.compile(r"\s*([^\W\d_]+)")
 _UNSAFE_NAME_RE = re.compile(r"[^\w .()\-]", re.UNICODE)
 
 
@@ -160,27 +165,41 @@ def escape_md(text: str) -> str:
 
 
 def escape_md_keep_format(text: str) -> str:
-    """Answer text: HTML escaped (so report text cannot become markup) but the engine's **bold** and
-    bullets kept."""
-    return html.escape(text, quote=False).replace("$", "\\$")
+    """Answer text: the engine's **bold** and "- " bullets kept, everything else shown as typed, so a quoted
+    report sentence cannot become markup, a link or an image fetched from elsewhere."""
+    return _MD_ANSWER_SPECIAL_RE.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def figure_values(answer: str, n: int | None = None) -> list[float]:
-    """The numbers an answer states (for source n: in the lines citing [n]), labels and markers left out."""
+def figure_values(answer: str, n: int | None = None) -> list[tuple[float, str]]:
+    """The figures an answer states (for source n: in the lines citing [n]) with the word after each;
+    report labels (bold) and markers are left out."""
     lines = answer.splitlines()
     if n is not None:
         cited = [ln for ln in lines if f"[{n}]" in ln]
         lines = cited or lines
     text = _MARKER_RE.sub(" ", _BOLD_RE.sub(" ", "\n".join(lines)))
-    return [value for value, *_ in numbers_in(text)]
+    return [(value, _word_after(text, end)) for value, _start, end, _raw in numbers_in(text)]
 
 
-def highlight(text: str, values: list[float], escape=html.escape) -> str:
-    """Escaped text with every number equal to one of `values` wrapped in <mark>."""
+def _word_after(text: str, end: int) -> str:
+    m = _WORD_AFTER_RE.match(text, end)
+    return m.group(1).lower() if m else ""
+
+
+def highlight(text: str, figures: list[tuple[float, str]] | list[float], escape=html.escape) -> str:
+    """Escaped text with the cited figures wrapped in <mark>. Where a figure's value occurs several times,
+    the occurrences followed by the same word as in the answer win ("3 trường hợp", not "con thứ 3")."""
+    found = [(value, start, end, _word_after(text, end)) for value, start, end, _raw in numbers_in(text)]
+    chosen: set[int] = set()
+    for figure in figures:
+        value, word = figure if isinstance(figure, tuple) else (figure, "")
+        same = [start for v, start, _end, _w in found if same_number(v, value)]
+        strong = [start for v, start, _end, w in found if same_number(v, value) and word and w == word]
+        chosen.update(strong or same)
     out: list[str] = []
     pos = 0
-    for value, start, end, _raw in numbers_in(text):
-        if any(same_number(value, v) for v in values):
+    for _value, start, end, _word in found:
+        if start in chosen:
             out.append(escape(text[pos:start]))
             out.append(f'<mark class="ra-fig">{escape(text[start:end])}</mark>')
             pos = end
@@ -289,26 +308,32 @@ def source_meta_line(source: dict) -> str:
     return " — ".join(p for p in parts if p)
 
 
+def short_title(title: str, limit: int = 110) -> str:
+    """Long all-caps titles crowd the chat; the full title is in the passage panel."""
+    return title if len(title) <= limit else title[: limit - 1].rstrip(" ,;–-") + "…"
+
+
 def answer_markdown(turn_index: int, turn: dict, text: str | None = None) -> str:
     """An answer as chat Markdown: linked markers, then its sources with the cited figures marked."""
     if turn["error"]:
         return f"⚠️ {escape_md(turn['a'])}"
     numbers = {s["n"] for s in turn["sources"]}
-    body = escape_md_keep_format(turn["a"] if text is None else text)
-    body = _MARKER_RE.sub(
-        lambda m: (
-            f"[\\[{m.group(1)}\\]]({cite_ref(turn_index, int(m.group(1)))})"
-            if int(m.group(1)) in numbers
-            else m.group(0)
-        ),
-        body,
+    pieces = _MARKER_RE.split(turn["a"] if text is None else text)
+    # split() alternates text and marker numbers: text is escaped, known markers become links.
+    body = "".join(
+        escape_md_keep_format(piece)
+        if i % 2 == 0
+        else f"[\\[{piece}\\]]({cite_ref(turn_index, int(piece))})"
+        if int(piece) in numbers
+        else f"\\[{piece}\\]"
+        for i, piece in enumerate(pieces)
     )
     if text is not None or not turn["sources"]:
         return body
     lines = [body, "", "**Nguồn:**", ""]
     for s in turn["sources"]:
         meta = source_meta_line(s)
-        head = f"**\\[{s['n']}\\]** [{escape_md(s['title'])}]({cite_ref(turn_index, s['n'])})"
+        head = f"**\\[{s['n']}\\]** [{escape_md(short_title(s['title']))}]({cite_ref(turn_index, s['n'])})"
         head += f" — {escape_md(meta)}" if meta else ""
         head += f" — _mục {escape_md(s['section'])}_" if s["section"] else ""
         quote = highlight(" ".join(s["quote"].split()), figure_values(turn["a"], s["n"]), escape_md)
@@ -502,10 +527,16 @@ class ChatApp:
         return api_text(self.engine, turn)
 
     # briefing notes ------------------------------------------------------------------------------------
-    def export(self, turns: list[dict] | None, picked: list[int] | None) -> list[str] | None:
-        items = note_items(turns or [], picked)
-        if not items:
+    def export(self, turns: list[dict] | None, picked: list[int] | None) -> dict:
+        paths = self.write_note(turns or [], picked)
+        if not paths:
             gr.Warning("Chưa có câu trả lời nào để xuất. Hãy đặt câu hỏi trước.")
+        return gr.update(value=paths, visible=bool(paths))
+
+    def write_note(self, turns: list[dict], picked: list[int] | None) -> list[str] | None:
+        """The briefing note as DOCX and Markdown files in a fresh temporary folder."""
+        items = note_items(turns, picked)
+        if not items:
             return None
         folder = self.notes_dir / uuid.uuid4().hex
         folder.mkdir(parents=True, exist_ok=True)
@@ -610,6 +641,8 @@ class ChatApp:
         return (result_html, *self.panel_updates(selected), None)
 
     def remove(self, key: str | None, selected: list[str] | None) -> tuple:
+        if key == CANCELLED:
+            return ("", *self.panel_updates(selected))
         if not key or key not in self.engine.records:
             return (
                 '<div class="ra-fail">Hãy chọn một báo cáo trong danh sách.</div>',
@@ -681,7 +714,7 @@ def build_app(engine: Engine, uploads_dir: Path | None = None, max_upload_mb: in
                         elem_id="ra-chat",
                         label="Hội thoại",
                         show_label=False,
-                        height=560,
+                        height=640,
                         placeholder=(
                             "### Xin chào!\nHãy đặt câu hỏi về nội dung các báo cáo, ví dụ về số liệu, "
                             "kết quả, hạn chế hay bài học kinh nghiệm. Chọn một câu hỏi mẫu bên dưới để bắt đầu."
@@ -690,7 +723,7 @@ def build_app(engine: Engine, uploads_dir: Path | None = None, max_upload_mb: in
                         latex_delimiters=[],
                         sanitize_html=True,
                         feedback_options=None,
-                        buttons=["copy"],
+                        buttons=[],  # copying would copy escaped Markdown; the briefing note is the clean copy
                     )
                     report_filter = gr.Dropdown(
                         choices=choices,
@@ -727,7 +760,7 @@ def build_app(engine: Engine, uploads_dir: Path | None = None, max_upload_mb: in
                             label="Tệp ghi chú",
                             file_count="multiple",
                             interactive=False,
-                            height=120,
+                            visible=False,
                             elem_id="ra-export-files",
                         )
             with gr.Tab("Báo cáo", id="reports", elem_id="ra-tab-reports"):
@@ -760,7 +793,13 @@ def build_app(engine: Engine, uploads_dir: Path | None = None, max_upload_mb: in
             app.respond, [question, turns, report_filter], chat_outputs, **private
         )
         new_chat.click(
-            lambda: ([], [], CONTEXT_PLACEHOLDER, gr.update(choices=[], value=[]), None),
+            lambda: (
+                [],
+                [],
+                CONTEXT_PLACEHOLDER,
+                gr.update(choices=[], value=[]),
+                gr.update(value=None, visible=False),
+            ),
             None,
             [chatbot, turns, context, export_pick, export_files],
             **private,
@@ -769,7 +808,9 @@ def build_app(engine: Engine, uploads_dir: Path | None = None, max_upload_mb: in
         export_btn.click(app.export, [turns, export_pick], export_files, **private)
         panel = [status, reports_table, report_filter, remove_pick]
         upload.upload(app.upload, [upload, report_filter], [upload_result, *panel, upload], **private)
-        remove_btn.click(app.remove, [remove_pick, report_filter], [remove_result, *panel], **private)
+        remove_btn.click(
+            app.remove, [remove_pick, report_filter], [remove_result, *panel], js=CONFIRM_REMOVE_JS, **private
+        )
         demo.load(app.panel_updates, [report_filter], panel, **private)
         gr.api(app.ask_api, api_name="ask")
     demo.chat_app = app  # for tests and scripts
@@ -808,8 +849,17 @@ def launch_options(
         "enable_monitoring": False,
         "show_error": False,
         "footer_links": ["api"],
-        "inbrowser": False,
+        "inbrowser": _should_open_browser(host),
     }
+
+
+def _should_open_browser(host: str) -> bool:
+    """Open the user's browser on the app when there is a screen to show it (never on a server)."""
+    if os.environ.get("REPORT_ASSISTANT_OPEN_BROWSER", "1") == "0" or not is_loopback(host):
+        return False
+    return sys.platform in ("win32", "darwin") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
 
 
 # --- serve -------------------------------------------------------------------------------------------
@@ -862,9 +912,14 @@ def serve(
     demo = build_app(engine)
     threading.Thread(target=_warm_up, args=(engine,), daemon=True).start()
     demo.queue(default_concurrency_limit=4)
-    print(
-        f"{APP_TITLE}: mở http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port} trong trình duyệt.",
-        flush=True,
-    )
-    demo.launch(server_port=port, prevent_thread_lock=not block, **launch_options(host, auth))
+    try:
+        demo.launch(server_port=port, prevent_thread_lock=True, quiet=True, **launch_options(host, auth))
+    except OSError as exc:  # the port is taken, or the host is not an address of this machine
+        raise ConfigError(
+            f"Cannot listen on {host}:{port} ({exc}); choose another --port or --host."
+        ) from exc
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"{APP_TITLE} đang chạy: mở http://{shown}:{port} trong trình duyệt (Ctrl+C để dừng).", flush=True)
+    if block:
+        demo.block_thread()
     return demo

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ingest.facts import question_predicates
 from ingest.normalize import fold, has_diacritics, normalize_query
 from vectorstore.glossary import looks_english, translate_terms
-from vectorstore.textproc import is_count_question, is_who_question, segmented_words
+from vectorstore.textproc import ABBREVIATIONS, is_count_question, is_who_question, segmented_words
 
 # Units a question may name (folded), longest first so "to chuc dang" wins over "to chuc".
 UNITS = sorted(
@@ -28,6 +28,7 @@ _FOLLOWUP_START = re.compile(
 _FOLLOWUP_REFERENCE = re.compile(r"\b(that|those|them|it|do|nay|tren|ay)\b")
 _WHY = re.compile(r"\b(vi sao|tai sao|nguyen nhan|ly do|why|reason|causes?)\b")
 _ACROSS = re.compile(r"nhung bao cao nao|bao cao nao|which (of the )?reports|cac bao cao nao")
+_DOC_NUMBER = re.compile(r"\b(so hieu|so van ban|ky hieu van ban|document number|reference number)\b")
 _PROVINCE = re.compile(r"\b(tinh nao|which province|what province|thuoc tinh)\b")
 _LIST = re.compile(
     r"\b(nhung (loai|hinh thuc|gi|noi dung|nhiem vu|giai phap|bai hoc)|nao|what (are|were)|list)\b"
@@ -50,6 +51,7 @@ class Question:
     lang: str  # "vi" or "en"
     kind: str  # count, why, list, reports, province, fact
     predicates: tuple[str, ...] = ()  # canonical keys, e.g. ("discipline",)
+    inherited_predicates: bool = False  # taken from the previous turn, not said in this question
     units: tuple[str, ...] = ()  # folded unit words, e.g. ("dang vien",)
     wants_target: bool = False
     wants_list: bool = False  # "mỗi loại bao nhiêu", "which kinds"
@@ -66,8 +68,10 @@ class Question:
 
 
 def _vietnamese_view(text: str, english: bool) -> str:
-    """The question with English glossary phrases replaced by Vietnamese terms, folded, words only."""
-    return " ".join(re.findall(r"[\w%]+", fold(translate_terms(text) if english else text)))
+    """The question with English glossary phrases replaced by Vietnamese terms, folded, words only,
+    abbreviations spelled out ("CCVC" -> "cong chuc vien chuc")."""
+    words = re.findall(r"[\w%&]+", fold(translate_terms(text) if english else text))
+    return " ".join(fold(ABBREVIATIONS.get(w, w)) for w in words)
 
 
 def _units(folded: str) -> tuple[str, ...]:
@@ -85,6 +89,8 @@ def _units(folded: str) -> tuple[str, ...]:
 def _kind(folded: str, text: str) -> str:
     if _PROVINCE.search(folded):
         return "province"
+    if _DOC_NUMBER.search(folded):
+        return "doc_number"
     if _ACROSS.search(folded):
         return "reports"
     if is_count_question(text):
@@ -114,9 +120,11 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
     predicates = tuple(question_predicates(_ORG_NAMES_RE.sub(" ", text)))
     units = _units(vi_view)
     context = ""
+    inherited = False
     if is_followup(text, history):
         previous = parse_question(history[-1].get("q", ""), history[:-1])
         context = previous.search_text
+        inherited = not predicates and bool(previous.predicates)
         predicates = predicates or previous.predicates
         units = units or previous.units
     kind = _kind(folded, text)
@@ -127,6 +135,7 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
         lang="en" if english else "vi",
         kind=kind,
         predicates=predicates,
+        inherited_predicates=inherited,
         units=units,
         wants_target=bool(_TARGET.search(folded)),
         wants_list=bool(_KINDS_OF.search(folded)),

@@ -132,12 +132,35 @@ def test_answer_markdown_links_markers_and_marks_figures():
             }
         ],
     }
-    assert figure_values(turn["a"], 1) == [50.0, 30.0]  # the label's years are not figures
+    assert figure_values(turn["a"], 1) == [(50.0, "đảng"), (30.0, "")]  # the label's years are not figures
     md = answer_markdown(3, turn)
     assert "[\\[1\\]](#ra-cite-3-1)" in md
     assert "&lt;script&gt;" in md and "<script>" not in md
     assert '<mark class="ra-fig">50</mark>' in md and '<mark class="ra-fig">30</mark>' in md
     assert '<mark class="ra-fig">2020</mark>' not in md
+
+
+def test_answer_text_keeps_bold_and_bullets_but_no_links_or_images():
+    turn = {
+        "q": "q",
+        "a": "- **Báo cáo A**: «trích ![x](http://198.51.100.1/p.png) [bấm](javascript:alert(1)) <b>»[1] [7]",
+        "found": True,
+        "error": False,
+        "sources": [],
+    }
+    turn["sources"] = [{"n": 1, "doc_key": "k", "doc": "a.txt", "title": "A", "issuing_body": "", "province": "",
+                        "term": "", "section": "", "quote": "q", "start": 0, "end": 1}]  # fmt: skip
+    md = answer_markdown(0, turn).split("**Nguồn:**")[0]
+    assert md.startswith("- **Báo cáo A**:")
+    assert "](http" not in md and "](javascript" not in md and "<b>" not in md
+    assert "\\!\\[x\\]\\(http://198" in md and "[\\[1\\]](#ra-cite-0-1)" in md and "\\[7\\]" in md
+
+
+def test_highlight_prefers_the_figure_with_the_same_word():
+    quote = "có 03 đảng viên sinh con thứ 3, đã xử lý 3 trường hợp đảng viên"
+    marked = highlight(quote, figure_values("khiển trách 3 trường hợp đảng viên [1]", 1))
+    assert marked.count("<mark") == 1 and '<mark class="ra-fig">3</mark> trường hợp' in marked
+    assert highlight(quote, [3.0]).count("<mark") == 3
 
 
 def test_context_span_is_the_paragraph_widened_when_short():
@@ -152,10 +175,16 @@ def test_context_span_is_the_paragraph_widened_when_short():
 
 # --- export ------------------------------------------------------------------------------------------
 def _note_items() -> list[NoteItem]:
-    a = NoteSource("Báo cáo sơ kết giữa nhiệm kỳ", "Đảng bộ Khối", "2020–2025", "II > 2.3", "xử lý kỷ luật 50 đảng viên")
-    b = NoteSource("Báo cáo kiểm điểm", "Đảng bộ Sở KH&CN", "2020–2025", "II > 3 > c)", "khiển trách 3 <trường hợp>")
+    a = NoteSource(
+        "Báo cáo sơ kết giữa nhiệm kỳ", "Đảng bộ Khối", "2020–2025", "II > 2.3", "xử lý kỷ luật 50 đảng viên"
+    )
+    b = NoteSource(
+        "Báo cáo kiểm điểm", "Đảng bộ Sở KH&CN", "2020–2025", "II > 3 > c)", "khiển trách 3 <trường hợp>"
+    )
     return [
-        NoteItem("Có bao nhiêu đảng viên bị kỷ luật?", "- **A**: 50 đảng viên [1]\n- **B**: 3 [2]", {1: a, 2: b}),
+        NoteItem(
+            "Có bao nhiêu đảng viên bị kỷ luật?", "- **A**: 50 đảng viên [1]\n- **B**: 3 [2]", {1: a, 2: b}
+        ),
         NoteItem("Và bao nhiêu bị khai trừ?", "13 đảng viên [1]", {1: a}),
     ]
 
@@ -163,8 +192,14 @@ def _note_items() -> list[NoteItem]:
 def test_markdown_note_has_numbered_footnotes():
     md = to_markdown(_note_items())
     assert "- **A**: 50 đảng viên[^1]" in md and "13 đảng viên[^3]" in md
-    assert "[^1]: Báo cáo sơ kết giữa nhiệm kỳ — Đảng bộ Khối — nhiệm kỳ 2020–2025 — mục II > 2.3: «xử lý kỷ luật 50 đảng viên»" in md
-    assert "[^2]: Báo cáo kiểm điểm — Đảng bộ Sở KH&CN — nhiệm kỳ 2020–2025 — mục II > 3 > c): «khiển trách 3 <trường hợp>»" in md
+    assert (
+        "[^1]: Báo cáo sơ kết giữa nhiệm kỳ — Đảng bộ Khối — nhiệm kỳ 2020–2025 — mục II > 2.3: «xử lý kỷ luật 50 đảng viên»"
+        in md
+    )
+    assert (
+        "[^2]: Báo cáo kiểm điểm — Đảng bộ Sở KH&CN — nhiệm kỳ 2020–2025 — mục II > 3 > c): «khiển trách 3 <trường hợp>»"
+        in md
+    )
 
 
 def test_docx_note_has_real_footnotes(tmp_path):
@@ -205,7 +240,9 @@ def test_uploads_checked_stored_inside_and_ingested(make_engine, tmp_path):
     big.write_bytes(b"a" * (1024 * 1024 + 1))
     broken = incoming / "hỏng.pdf"
     broken.write_bytes(b"not a pdf at all")
-    results = {name: (text, ok) for name, text, ok in app.add_files([str(good), str(exe), str(big), str(broken)])}
+    results = {
+        name: (text, ok) for name, text, ok in app.add_files([str(good), str(exe), str(big), str(broken)])
+    }
     assert results["Báo cáo thử.txt"][1] and results["Báo cáo thử.txt"][0].startswith("Đã thêm")
     assert not results["virus.exe"][1] and "loại tệp" in results["virus.exe"][0]
     assert not results["lớn.txt"][1] and "quá lớn" in results["lớn.txt"][0]
@@ -240,10 +277,14 @@ def test_export_handler_writes_both_files(make_engine):
              "province": "", "term": "2020–2025", "section": "I > 1", "quote": "có 5 đảng viên", "start": 0, "end": 1}
         ],
     }  # fmt: skip
-    paths = app.export([turn, {"q": "lỗi", "a": "x", "found": False, "error": True, "sources": []}], [])
+    paths = app.write_note([turn, {"q": "lỗi", "a": "x", "found": False, "error": True, "sources": []}], [])
     docx_path, md_path = (Path(p) for p in paths)
-    assert read_docx_footnotes(docx_path) == {1: "Báo cáo A — Đảng bộ B — nhiệm kỳ 2020–2025 — mục I > 1: «có 5 đảng viên»"}
-    assert "Trả lời 5[^1]" in md_path.read_text(encoding="utf-8") and "lỗi" not in md_path.read_text(encoding="utf-8")
+    assert read_docx_footnotes(docx_path) == {
+        1: "Báo cáo A — Đảng bộ B — nhiệm kỳ 2020–2025 — mục I > 1: «có 5 đảng viên»"
+    }
+    assert "Trả lời 5[^1]" in md_path.read_text(encoding="utf-8") and "lỗi" not in md_path.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_serve_refuses_an_open_host_without_login(make_engine):
@@ -264,7 +305,23 @@ def test_serve_ingests_the_samples_on_an_empty_index(make_engine):
         demo.close()
 
 
-# --- the API, on the shared reports -----------------------------------------------------------------
+# --- the API and the chat, on the shared reports -----------------------------------------------------
+@pytest.mark.integration
+def test_follow_up_uses_the_conversation(shared_engine):
+    app = ChatApp(shared_engine)
+    *_, (_, turns, _, picks) = list(app.respond("Có bao nhiêu đảng viên bị kỷ luật?", [], None))
+    *_, (messages, turns, _, picks) = list(app.respond("Và bao nhiêu bị khai trừ?", turns, None))
+    assert len(turns) == 2 and "13" in turns[1]["a"] and "50" not in turns[1]["a"]
+    assert "13" in messages[-1]["content"] and len(picks["choices"]) == 2
+
+
+@pytest.mark.integration
+def test_filter_limits_the_answer_to_the_chosen_report(shared_engine):
+    [key] = [r.key for r in shared_engine.reports() if r.meta.doc == "000_10bc6c53d92b1dbe.txt"]
+    turn = ChatApp(shared_engine).answer_turn("Có bao nhiêu đảng viên bị kỷ luật?", [], [key])
+    assert {s["doc_key"] for s in turn["sources"]} == {key} and "50" not in turn["a"]
+
+
 @pytest.mark.integration
 def test_ask_through_gradio_client(shared_engine):
     from gradio_client import Client
