@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 REPORTS ?=
 PORT ?= 7860
 
-.PHONY: setup setup-test system-deps run test lint bench eval clean
+.PHONY: setup setup-test system-deps run test lint bench bench-app eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ test: setup-test system-deps lint
 
 bench: setup
 	$(BIN)/python scripts/benchmark.py
+
+bench-app: setup-test system-deps
+	$(BIN)/python scripts/bench_app.py --runs 3 --screenshot docs/screenshot.png
 
 eval: setup
 	$(BIN)/python -m assistant.evaluation search --baseline

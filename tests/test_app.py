@@ -9,21 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.app import (
-    ChatApp,
-    answer_markdown,
-    context_span,
-    escape_md,
-    figure_values,
-    highlight,
-    is_loopback,
-    launch_options,
-    load_auth,
-    resolve_auth,
-    safe_filename,
-    sample_reports,
-    serve,
-)
+from assistant.app import launch_options, sample_reports, serve
+from assistant.app_handlers import ChatApp
+from assistant.app_render import answer_markdown, context_span, escape_md, figure_values, highlight
+from assistant.app_safety import is_loopback, load_auth, resolve_auth, safe_filename
 from assistant.errors import ConfigError, ReportAssistantError
 from assistant.export import NoteItem, NoteSource, read_docx_footnotes, to_docx, to_markdown
 

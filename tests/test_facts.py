@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from assistant.types import Fact
+from ingest.fact_vocabulary import KNOWN_PREDICATES
 from ingest.facts import (
-    KNOWN_PREDICATES,
     canonical_predicate,
     extract_facts,
     facts_from_json,
@@ -20,10 +20,10 @@ from ingest.facts import (
     is_part,
     predicate_matches,
     question_predicates,
-    split_sentences,
     top_level,
 )
 from ingest.numbers import numbers_in
+from ingest.sentences import split_sentences
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "reports"
 

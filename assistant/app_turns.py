@@ -1,0 +1,61 @@
+"""Chat turns: what the app keeps per answer (plain data: it lives in gr.State) and the briefing-note items."""
+
+from __future__ import annotations
+
+from assistant.engine import Engine
+from assistant.export import NoteItem, NoteSource
+from assistant.types import Answer
+
+
+def turn_from_answer(engine: Engine, question: str, answer: Answer) -> dict:
+    sources = []
+    for c in answer.citations:
+        record = engine.records.get(c.doc_key)
+        meta = record.meta if record else None
+        sources.append(
+            {
+                "n": c.n,
+                "doc_key": c.doc_key,
+                "doc": c.doc,
+                "title": (meta.title if meta else c.title) or c.doc,
+                "issuing_body": meta.issuing_body if meta else "",
+                "province": meta.province if meta else "",
+                "term": meta.term if meta else "",
+                "section": c.section,
+                "quote": c.text,
+                "start": c.start,
+                "end": c.end,
+            }
+        )
+    return {"q": question, "a": answer.text, "found": answer.found, "error": False, "sources": sources}
+
+
+def error_turn(question: str, message: str) -> dict:
+    return {"q": question, "a": message, "found": False, "error": True, "sources": []}
+
+
+def note_items(turns: list[dict], picked: list[int] | None = None) -> list[NoteItem]:
+    chosen = [t for i, t in enumerate(turns) if not t["error"] and (not picked or i in picked)]
+    return [
+        NoteItem(
+            question=t["q"],
+            answer=t["a"],
+            sources={
+                s["n"]: NoteSource(
+                    title=s["title"],
+                    issuing_body=s["issuing_body"],
+                    term=s["term"],
+                    section=s["section"],
+                    quote=s["quote"],
+                    province=s["province"],
+                    doc=s["doc"],
+                )
+                for s in t["sources"]
+            },
+        )
+        for t in chosen
+    ]
+
+
+def export_choices(turns: list[dict]) -> list[tuple[str, int]]:
+    return [(f"{i + 1}. {t['q'][:80]}", i) for i, t in enumerate(turns) if not t["error"]]
