@@ -90,9 +90,9 @@ class Answerer:
         self._scope_phrases = _scope_phrases([self.metas[k] for k in scope or []])
         if q.kind in ("province", "doc_number"):
             lines, evidence, found = self._metadata(q, scope)
-        elif q.kind == "count":
+        elif q.kind in ("count", "comparison"):
             lines, evidence, found = self._count(q, scope)
-            if not found and not self._count_scope_is_strict(q, scope):
+            if not found and (q.kind == "comparison" or not self._count_scope_is_strict(q, scope)):
                 lines, evidence, found = self._extract(q, passages, scope)
         else:
             lines, evidence, found = self._extract(q, passages, scope)

@@ -33,6 +33,20 @@ _PROVINCE = re.compile(r"\b(tinh nao|which province|what province|thuoc tinh)\b"
 _LIST = re.compile(
     r"\b(nhung (loai|hinh thuc|gi|noi dung|nhiem vu|giai phap|bai hoc)|nao|what (are|were)|list)\b"
 )
+_COMPARED = re.compile(
+    r"so với|so sánh|chênh|thay đổi|so voi|so sanh|chenh lech|thay doi|compared?|change|versus|\bvs\b"
+)
+_QUANTITY = re.compile(
+    r"\bsố\b|tỷ lệ|chỉ tiêu|so luong|ty le|chi tieu|number|size|share|target|how (many|much)"
+)
+# The noun a count question asks about: the words after "bao nhiêu" / "mấy" / "how many".
+_COUNTED_RE = re.compile(r"\b(?:bao nhieu|may|so luong|how many)\s+((?:[\w%]+\s*){1,3})")
+_NOT_COUNTED = {
+    "duoc", "bi", "da", "co", "la", "va", "thi", "nguoi", "were", "was", "did", "do", "does", "are", "is",
+    "of", "in", "the", "has", "have", "had",
+}  # fmt: skip
+_COUNTED_MARKED_RE = re.compile(r"\b(?:bao nhiêu|mấy|số lượng)\s+((?:[\w%]+[\s,]*){1,3})")
+_NOT_COUNTED_MARKED = {"được", "bị", "đã", "có", "là", "và", "thì", "người", "trong", "của"}
 _KINDS_OF = re.compile(r"\b(moi loai|nhung loai|loai nao|cac loai|which kinds|what kinds|what types|each)\b")
 # Organisation names hold verbs ("Ủy ban kiểm tra", "Ban Tổ chức"): they name who, not what was done.
 _ORG_NAMES_RE = re.compile(
@@ -74,8 +88,25 @@ def _vietnamese_view(text: str, english: bool) -> str:
     return " ".join(fold(ABBREVIATIONS.get(w, w)) for w in words)
 
 
-def _units(folded: str) -> tuple[str, ...]:
-    found: list[str] = []
+def _counted_phrase(text: str) -> str:
+    """ "bao nhiêu bí thư, phó bí thư" -> "bi thu": what the question counts, in its own words, folded.
+    Read with diacritics when typed with them: folded, "bí thư" and "bị" look alike."""
+    lowered = text.lower()
+    marked = has_diacritics(lowered)
+    match = (_COUNTED_MARKED_RE if marked else _COUNTED_RE).search(lowered if marked else fold(lowered))
+    if not match:
+        return ""
+    stops = _NOT_COUNTED_MARKED if marked else _NOT_COUNTED
+    words: list[str] = []
+    for word in re.findall(r"[\w%]+", match.group(1)):
+        if word in stops:
+            break
+        words.append(fold(word))
+    return " ".join(words[:2])
+
+
+def _units(folded: str, counted: str = "") -> tuple[str, ...]:
+    found: list[str] = [counted] if counted and counted not in UNITS else []
     padded = f" {folded} "
     for unit in UNITS:
         if f" {unit} " in padded or (unit == "%" and ("%" in folded or "ty le" in folded)):
@@ -95,6 +126,8 @@ def _kind(folded: str, text: str) -> str:
         return "reports"
     if is_count_question(text):
         return "count"
+    if _COMPARED.search(text.lower()) and _QUANTITY.search(text.lower()):
+        return "comparison"  # "số đảng viên ... so với chỉ tiêu thế nào?": figures, compared
     if _WHY.search(folded):
         return "why"
     if _LIST.search(folded):
@@ -118,7 +151,7 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
     folded = fold(text)
     vi_view = _vietnamese_view(text, english)
     predicates = tuple(question_predicates(_ORG_NAMES_RE.sub(" ", text)))
-    units = _units(vi_view)
+    units = _units(vi_view, _counted_phrase(translate_terms(text) if english else text))
     context = ""
     inherited = False
     if is_followup(text, history):

@@ -62,7 +62,7 @@ COUNT_CUE_RE = re.compile(
 )
 
 # "who" questions: answered by sentences that name a person ("Nguyễn Văn Thành").
-WHO_CUE_RE = re.compile(r"\b(who|whom|la ai|nhung ai|ai la|ho ten|ten la|ten gi)\b")
+WHO_CUE_RE = re.compile(r"\b(who|whom|ai|ho ten|ten la|ten gi)\b")
 _SURNAMES = (
     "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trương|Đoàn|Lương|Mai|Tô|"
     "Hà|Cao|Lưu|Tạ|Chu|Phùng|Kiều|Quách|Thái|Lâm|Trịnh|Văn|Hứa|Triệu|Khổng|La|Đào|Đàm|Tăng|Giang"
