@@ -43,6 +43,11 @@ _REPORT_PHRASES = [
     )
 ]  # fmt: skip
 _TERM_RANGE_RE = re.compile(r"\b(19|20)\d{2}\s*[-–]\s*(19|20)\d{2}\b")
+# Compound words of the question form (pyvi joins them too): never the thing asked about.
+_QUESTION_COMPOUNDS = {
+    "bao_nhieu", "the_nao", "nhu_the_nao", "vi_sao", "tai_sao", "la_gi", "ra_sao", "nhung_gi", "nao_do",
+    "so_voi", "so_sanh", "the_ban",
+}  # fmt: skip
 _WHY_WORDS = {"nguyen", "nhan", "ly", "do"}
 _REPORT_WORDS = {
     "bao_cao",
@@ -322,23 +327,31 @@ class Answerer:
         seen: set[tuple[str, int]] = set()
         for rank, passage in enumerate(passages):
             chunk = passage.chunk
+            title = chunk.heading_context.rsplit(" > ", 1)[-1]
             for start, end in self._doc_sentences(chunk.doc_key):
-                if end <= chunk.start or start >= chunk.end or (chunk.doc_key, start) in seen:
+                if end <= chunk.start or start >= chunk.end:
+                    continue
+                sentence = self.texts[chunk.doc_key][start:end]
+                if _is_heading(sentence) or _is_label(sentence):
+                    # A label line ("Nguyên nhân khách quan:") titles the sentences after it.
+                    title = sentence if _is_label(sentence) else title
+                    continue
+                if (chunk.doc_key, start) in seen:
                     continue
                 seen.add((chunk.doc_key, start))
-                sentence = self.texts[chunk.doc_key][start:end]
-                if _is_heading(sentence):
-                    continue
                 ev = Evidence(chunk.doc_key, start, end, chunk.section)
-                title = chunk.heading_context.rsplit(" > ", 1)[-1]
                 out.append((1.0 / (rank + 2), ev, sentence, title))
         return out
 
     def _extract(
         self, q: Question, passages: list[Passage], scope: list[str] | None
     ) -> tuple[list[str], list[Evidence], bool]:
+        if not self._informative(q):
+            return [], [], False  # nothing in the question to look for in the reports
         scored: list[tuple[float, Evidence, str]] = []
         for prior, ev, sentence, title in self._sentences(passages):
+            if q.kind in ("count", "comparison") and not any(ch.isdigit() for ch in sentence):
+                continue  # a sentence without a figure does not answer "how many"
             # A sentence under a heading that matches the question ("Bài học kinh nghiệm") answers it too.
             title_weight = 0.9 if q.kind in ("list", "why") else 0.7  # items under a matching heading
             coverage = max(self._overlap(q, sentence), title_weight * self._overlap(q, title)) / 3.0
@@ -358,9 +371,7 @@ class Answerer:
 
     def _names_absent_concept(self, q: Question) -> bool:
         """A compound word of the question that no report uses ("trí tuệ nhân tạo"): nothing answers it."""
-        return any(
-            not self.known(c) and not set(c.split("_")) & (_QUESTION_WORDS | STOPWORDS) for c in q.compounds
-        )
+        return any(not self.known(c) and c not in _QUESTION_COMPOUNDS for c in q.compounds)
 
     def _choose(self, q: Question, scored: list[tuple[float, Evidence, str]]) -> list[tuple[Evidence, str]]:
         best = scored[0][0]
@@ -377,11 +388,26 @@ class Answerer:
         limit = {"why": 4, "list": 5}.get(q.kind, 2)
         chosen: list[tuple[Evidence, str]] = []
         for ev, s in keep:
-            if not any(ev.doc_key == c.doc_key and ev.start < c.end and c.start < ev.end for c, _ in chosen):
-                chosen.append((ev, s))
-            if len(chosen) == limit:
+            for item in [(ev, s), *self._follow_on(q, ev, s)]:
+                if not any(
+                    item[0].doc_key == c.doc_key and item[0].start < c.end and c.start < item[0].end
+                    for c, _ in chosen
+                ):
+                    chosen.append(item)
+            if len(chosen) >= limit:
                 break
-        return chosen
+        return chosen[:limit]
+
+    def _follow_on(self, q: Question, ev: Evidence, sentence: str) -> list[tuple[Evidence, str]]:
+        """What a sentence announces comes after it: the items after "... như sau:", and for a why-question
+        the sentence after the one that restates it ("trong điều kiện có nhiều khó khăn." -> the causes)."""
+        count = 4 if sentence.rstrip().endswith(":") else 1 if q.kind == "why" else 0
+        if not count:
+            return []
+        spans = self._doc_sentences(ev.doc_key)
+        after = [(s, e) for s, e in spans if s >= ev.end][:count]
+        text = self.texts[ev.doc_key]
+        return [(Evidence(ev.doc_key, s, e, ev.section, ev.score), text[s:e]) for s, e in after]
 
     def _quote_lines(self, q: Question, chosen: list[tuple[Evidence, str]]) -> list[str]:
         lines: list[str] = []
@@ -454,6 +480,12 @@ class Answerer:
             doc_key=ev.doc_key,
             label=report_label(meta, "vi"),
         )
+
+
+def _is_label(sentence: str) -> bool:
+    """A short line introducing what follows: "* Nguyên nhân khách quan:", "Phương hướng:"."""
+    stripped = sentence.strip(" *_-•+\n")
+    return len(stripped.split()) <= 8 and stripped.endswith(":")
 
 
 def _is_heading(sentence: str) -> bool:
