@@ -31,8 +31,10 @@ _QUESTION_WORDS = {
     "how", "many", "much", "what", "which", "who", "when", "why", "were", "was", "did", "does", "of",
     "in", "and", "to", "a", "an", "is", "are", "for", "from", "by", "with", "about", "that", "this", "some",
     "their", "they", "them", "hold", "name", "end", "up", "being", "according", "report", "reports", "cao", "theo", "trong", "tu", "ve", "cua",
+    "noi", "nhac", "toi", "den", "de", "cap", "mention", "mentions", "discuss", "discusses", "say", "says",
 }  # fmt: skip
 _WORDS_RE = re.compile(r"[\w&]+")
+_YEAR_WORD_RE = re.compile(r"(19|20)\d{2}")
 # How questions name a kind of report: "báo cáo sơ kết giữa nhiệm kỳ", "term review" (after translation).
 _REPORT_PHRASES = [
     tuple(p.split())
@@ -46,7 +48,7 @@ _TERM_RANGE_RE = re.compile(r"\b(19|20)\d{2}\s*[-–]\s*(19|20)\d{2}\b")
 # Compound words of the question form (pyvi joins them too): never the thing asked about.
 _QUESTION_COMPOUNDS = {
     "bao_nhieu", "the_nao", "nhu_the_nao", "vi_sao", "tai_sao", "la_gi", "ra_sao", "nhung_gi", "nao_do",
-    "so_voi", "so_sanh", "the_ban",
+    "so_voi", "so_sanh", "the_ban", "de_cap", "nhac_toi", "nhac_den", "noi_ve", "noi_den",
 }  # fmt: skip
 _WHY_WORDS = {"nguyen", "nhan", "ly", "do"}
 _REPORT_WORDS = {
@@ -156,7 +158,7 @@ class Answerer:
     def _informative(self, q: Question) -> list[str]:
         """The question's content words: abbreviations expanded; words naming the report in scope and
         words the reports never use (untranslated English, typos) say nothing about which sentence answers."""
-        own = _strip_phrases(_spelled_out(q.words), self._scope_phrases + _REPORT_PHRASES)
+        own = _strip_terms(_strip_phrases(_spelled_out(q.words), self._scope_phrases + _REPORT_PHRASES))
         words = list(own)
         words += [f"{a}_{b}" for a, b in zip(own, own[1:], strict=False)]  # compounds: "chuyen_doi"
         words += [c for c in q.compounds if set(c.split("_")) <= set(own)]
@@ -385,7 +387,7 @@ class Answerer:
             for ev, s in keep:
                 per_report.setdefault(ev.doc_key, (ev, s))
             return list(per_report.values())[:6]
-        limit = {"why": 4, "list": 5}.get(q.kind, 2)
+        limit = {"why": 4, "list": 7}.get(q.kind, 2)
         chosen: list[tuple[Evidence, str]] = []
         for ev, s in keep:
             for item in [(ev, s), *self._follow_on(q, ev, s)]:
@@ -401,7 +403,7 @@ class Answerer:
     def _follow_on(self, q: Question, ev: Evidence, sentence: str) -> list[tuple[Evidence, str]]:
         """What a sentence announces comes after it: the items after "... như sau:", and for a why-question
         the sentence after the one that restates it ("trong điều kiện có nhiều khó khăn." -> the causes)."""
-        count = 4 if sentence.rstrip().endswith(":") else 1 if q.kind == "why" else 0
+        count = 6 if sentence.rstrip().endswith(":") else 1 if q.kind == "why" else 0
         if not count:
             return []
         spans = self._doc_sentences(ev.doc_key)
@@ -522,6 +524,19 @@ def _spelled_out(words: tuple[str, ...]) -> list[str]:
     for word in words:
         out.extend(ABBREVIATIONS[word].split() if word in ABBREVIATIONS else [word])
     return [fold(w) for w in out]
+
+
+def _strip_terms(words: list[str]) -> list[str]:
+    """A term "nhiệm kỳ 2020 - 2025" names the report's period, not what is asked: taken out."""
+    out: list[str] = []
+    for word in words:
+        if _YEAR_WORD_RE.fullmatch(word) and out and _YEAR_WORD_RE.fullmatch(out[-1]):
+            out.pop()
+            if out[-2:] == ["nhiem", "ky"]:
+                del out[-2:]
+            continue
+        out.append(word)
+    return out
 
 
 def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:

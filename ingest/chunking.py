@@ -130,9 +130,10 @@ def _split_long(text: str, block: _Block) -> list[tuple[int, int]]:
     if block.words <= MAX_WORDS:
         return [(block.start, block.end)]
     sentences = [
-        (block.start + m.start(), block.start + m.end())
+        piece
         for m in _SENTENCE_RE.finditer(text[block.start : block.end])
         if m.group(0).strip()
+        for piece in _split_sentence(text, block.start + m.start(), block.start + m.end())
     ]
     pieces: list[tuple[int, int]] = []
     i = 0
@@ -144,6 +145,22 @@ def _split_long(text: str, block: _Block) -> list[tuple[int, int]]:
         pieces.append((sentences[i][0], sentences[j - 1][1]))
         i = j if j >= len(sentences) or j - i == 1 else j - 1
     return [_trim(text, s, e) for s, e in pieces]
+
+
+def _split_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A "sentence" longer than MAX_WORDS (clauses joined by ";" with no full stop) is cut after ";",
+    and a clause still too long after every TARGET_WORDS words: the embedder reads 512 tokens at most."""
+    if len(text[start:end].split()) <= MAX_WORDS:
+        return [(start, end)]
+    cuts = [start] + [start + m.end() for m in re.finditer(r";\s", text[start:end])] + [end]
+    clauses = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    out: list[tuple[int, int]] = []
+    for a, b in clauses:
+        words = list(re.finditer(r"\S+", text[a:b]))
+        for i in range(0, len(words), TARGET_WORDS):
+            group = words[i : i + TARGET_WORDS]
+            out.append((a + group[0].start(), a + group[-1].end()))
+    return out
 
 
 def _words(text: str, span: tuple[int, int]) -> int:

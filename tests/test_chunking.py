@@ -86,3 +86,12 @@ def test_long_sections_are_split_below_the_maximum():
     assert len(result) > 1
     assert all(len(c.text.split()) <= MAX_WORDS for c in result)
     assert all(c.section == "I. MỤC LỚN" for c in result)
+
+
+def test_a_sentence_without_full_stops_is_cut_for_the_embedder():
+    clause = "tiếp tục lãnh đạo thực hiện tốt nhiệm vụ chính trị được giao trong năm"
+    text = normalize_text("I. MỤC LỚN\n- " + "; ".join([clause] * 60) + ".")
+    result = chunk_document(text, "d", META)
+    assert len(result) > 1
+    assert all(len(c.text.split()) <= MAX_WORDS for c in result)
+    assert all(text[c.start : c.end] == c.text for c in result)

@@ -4,20 +4,21 @@ so that when several reports match, each one's best passage is near the top."""
 from __future__ import annotations
 
 from assistant.types import Chunk, Passage, ReportMeta
-from ingest.normalize import normalize_query
+from ingest.normalize import fold, normalize_query
 from vectorstore.embedders import Embedder
 from vectorstore.glossary import expand_query, looks_english, translate_terms
 from vectorstore.lexical import LexicalIndex
 from vectorstore.restore import DiacriticRestorer
-from vectorstore.scope import report_scope
+from vectorstore.scope import ACROSS_REPORTS_RE, report_scope
 from vectorstore.store import ChunkStore
 from vectorstore.textproc import PERSON_NAME_RE, is_count_question, is_who_question
 
 RRF_K = 60
 DEPTH = 200  # candidates taken from each ranking
-WEIGHTS = (1.0, 1.0, 1.0, 1.0)  # dense, lexical, figure sentences, passages naming people
+WEIGHTS = (1.0, 1.0, 1.0, 0.75)  # dense, lexical, figure sentences, passages naming people (a hint)
 LIFT_WITHIN = 12  # another report's best passage within this fused rank is lifted ...
 LIFT_MAX = 2  # ... for at most this many other reports
+ACROSS_LIFT_MAX = 4  # "which reports mention ...": every report that does should show
 
 
 class HybridSearcher:
@@ -71,7 +72,10 @@ class HybridSearcher:
             else []
         )
         fused = self._fuse(dense, lexical, figures, names)
-        return (fused if scoped else diversify(fused))[:k]
+        if scoped:
+            return fused[:k]
+        across = ACROSS_REPORTS_RE.search(fold(query)) is not None
+        return diversify(fused, lift_max=ACROSS_LIFT_MAX if across else LIFT_MAX)[:k]
 
     def _fuse(self, *rankings: list[tuple[str, float]]) -> list[Passage]:
         """Reciprocal rank fusion of the dense, lexical, figure-sentence and named-person rankings."""
@@ -86,8 +90,8 @@ class HybridSearcher:
         return sorted(passages.values(), key=lambda p: -p.score)
 
 
-def diversify(passages: list[Passage]) -> list[Passage]:
-    """Keep the order, but lift the best passage of up to LIFT_MAX other reports found within the first
+def diversify(passages: list[Passage], lift_max: int = 2) -> list[Passage]:
+    """Keep the order, but lift the best passage of up to `lift_max` other reports found within the first
     LIFT_WITHIN right after the top one: answers spread over reports are not crowded out by one report."""
     if not passages:
         return passages
@@ -95,7 +99,7 @@ def diversify(passages: list[Passage]) -> list[Passage]:
     lifted: list[Passage] = []
     seen_docs = {top.chunk.doc_key}
     for passage in passages[1:LIFT_WITHIN]:
-        if passage.chunk.doc_key not in seen_docs and len(lifted) < LIFT_MAX:
+        if passage.chunk.doc_key not in seen_docs and len(lifted) < lift_max:
             lifted.append(passage)
         seen_docs.add(passage.chunk.doc_key)
     rest = [p for p in passages[1:] if p not in lifted]

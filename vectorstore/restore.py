@@ -18,7 +18,9 @@ MAX_N = 3
 _QUESTION_WORDS = {
     "co": "có", "bao": "bao", "nhieu": "nhiêu", "may": "mấy", "nao": "nào", "gi": "gì", "vi": "vì",
     "sao": "sao", "the": "thế", "nhu": "như", "khong": "không", "bi": "bị", "duoc": "được", "la": "là",
-    "nhung": "những", "thi": "thì", "thay": "thay", "doi": "đổi", "vay": "vậy",
+    "nhung": "những", "thi": "thì", "thay": "thay", "doi": "đổi", "vay": "vậy", "ai": "ai", "do ai": "do ai",
+    "ngay nao": "ngày nào", "khi nao": "khi nào", "o dau": "ở đâu", "the nao": "thế nào", "ra sao": "ra sao",
+    "vi sao": "vì sao", "tai sao": "tại sao", "bao nhieu": "bao nhiêu", "con": "còn", "va": "và",
 }  # fmt: skip
 
 

@@ -33,7 +33,9 @@ _KIND_CUES = {
 _YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
 _TERM_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 # "Which reports mention ...": the question is about all reports, whatever else it names.
-_ACROSS_REPORTS = re.compile(r"nhung bao cao nao|bao cao nao|which (of the )?reports|all reports|cac bao cao")
+ACROSS_REPORTS_RE = re.compile(
+    r"nhung bao cao nao|bao cao nao|which (of the )?reports|all reports|cac bao cao"
+)
 
 
 def _body_type(meta: ReportMeta) -> str:
@@ -56,7 +58,7 @@ def _years(meta: ReportMeta) -> set[str]:
 def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | None:
     """Keys of the reports the question names, or None when it names none."""
     folded = fold(question)
-    if _ACROSS_REPORTS.search(folded):
+    if ACROSS_REPORTS_RE.search(folded):
         return None
     terms = {f"{a}–{b}" for a, b in _TERM_RE.findall(folded)}
     provinces = _provinces_named(folded)
