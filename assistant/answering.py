@@ -138,6 +138,13 @@ class Answerer:
         return score
 
     @staticmethod
+    def _named_in_question(q: Question, fact: Fact) -> bool:
+        """The question names what this figure counts ("... thẻ căn cước và tài khoản định danh?")."""
+        words = [w for w in _WORDS_RE.findall(fold(fact.subject or fact.unit)) if w not in STOPWORDS]
+        asked = set(q.words)
+        return bool(words) and sum(w in asked for w in words) >= 0.6 * len(words)
+
+    @staticmethod
     def _unit_hit(q: Question, fact: Fact) -> bool:
         """A share answers a share question only; a count answers a question naming what it counts."""
         if fact.unit == "%":
@@ -188,13 +195,8 @@ class Answerer:
         share = self._share_of(fact)
         for score, other in scored[1:]:
             same_sentence = other.sentence_start == fact.sentence_start
-            if (
-                same_sentence
-                and score >= top - 1.0
-                and other not in chosen
-                and other in tops
-                and other is not share
-            ):
+            wanted = score >= top - 1.0 or self._named_in_question(q, other)
+            if same_sentence and wanted and other not in chosen and other in tops and other is not share:
                 chosen.append(other)
         return top, sorted(chosen, key=lambda f: f.start)
 
@@ -579,11 +581,11 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _glossed_terms(text: str) -> list[str]:
-    from vectorstore.glossary import GLOSSARY
+    from vectorstore.glossary import vietnamese_terms
 
     folded = " " + " ".join(_WORDS_RE.findall(fold(text))) + " "
     found = []
-    for _, vi, english in sorted(GLOSSARY, key=lambda entry: -len(entry[1])):  # specific terms first
+    for vi, english in vietnamese_terms():  # specific terms first
         if f" {fold(vi)} " in folded and english not in ("how many",):
             found.append(f"{vi} = {english}")
     return found[:8]

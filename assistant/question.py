@@ -88,21 +88,21 @@ def _vietnamese_view(text: str, english: bool) -> str:
     return " ".join(fold(ABBREVIATIONS.get(w, w)) for w in words)
 
 
-def _counted_phrase(text: str) -> str:
-    """ "bao nhiêu bí thư, phó bí thư" -> "bi thu": what the question counts, in its own words, folded.
+def _counted_words(text: str) -> list[str]:
+    """ "bao nhiêu bí thư, phó bí thư" -> ["bí", "thư"]: the noun the question counts, as typed.
     Read with diacritics when typed with them: folded, "bí thư" and "bị" look alike."""
     lowered = text.lower()
     marked = has_diacritics(lowered)
     match = (_COUNTED_MARKED_RE if marked else _COUNTED_RE).search(lowered if marked else fold(lowered))
     if not match:
-        return ""
+        return []
     stops = _NOT_COUNTED_MARKED if marked else _NOT_COUNTED
     words: list[str] = []
     for word in re.findall(r"[\w%]+", match.group(1)):
         if word in stops:
             break
-        words.append(fold(word))
-    return " ".join(words[:2])
+        words.append(word)
+    return words[:2]
 
 
 def _units(folded: str, counted: str = "") -> tuple[str, ...]:
@@ -150,8 +150,11 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
     english = looks_english(text)
     folded = fold(text)
     vi_view = _vietnamese_view(text, english)
-    predicates = tuple(question_predicates(_ORG_NAMES_RE.sub(" ", text)))
-    units = _units(vi_view, _counted_phrase(translate_terms(text) if english else text))
+    counted = _counted_words(translate_terms(text) if english else text)
+    # The counted noun is not a verb asked about: "bao nhiêu tổ chức KH&CN" counts organisations.
+    asked = re.sub(re.escape(" ".join(counted)), " ", text, flags=re.IGNORECASE) if counted else text
+    predicates = tuple(question_predicates(_ORG_NAMES_RE.sub(" ", asked)))
+    units = _units(vi_view, fold(" ".join(counted)))
     context = ""
     inherited = False
     if is_followup(text, history):

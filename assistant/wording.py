@@ -5,7 +5,7 @@ from __future__ import annotations
 from assistant.types import ReportMeta
 from ingest.facts import canonical_predicate
 from ingest.normalize import fold
-from vectorstore.glossary import GLOSSARY, english_gloss
+from vectorstore.glossary import english_gloss, vietnamese_terms
 
 KIND_NAMES = {
     "vi": {
@@ -87,7 +87,7 @@ def gloss(vietnamese: str, lang: str) -> str:
 
 def _inner_gloss(phrase_vi: str) -> str | None:
     folded = f" {fold(phrase_vi)} "
-    for _, vi, english in sorted(GLOSSARY, key=lambda entry: -len(entry[1])):
+    for vi, english in vietnamese_terms():
         if f" {fold(vi)} " in folded:
             return english
     return None

@@ -35,7 +35,7 @@ GLOSSARY: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("term review",), "kiểm điểm nhiệm kỳ", "term review"),
     (("term",), "nhiệm kỳ", "term"),
     (("congress",), "đại hội", "congress"),
-    (("target", "targets", "goal"), "chỉ tiêu", "target"),
+    (("target", "targets", "goal", "goals", "aim", "aims"), "chỉ tiêu|phấn đấu", "target"),
     (("resolution",), "nghị quyết", "resolution"),
     (("directive",), "chỉ thị", "directive"),
     (("class", "classes", "course", "courses"), "lớp", "classes"),
@@ -146,6 +146,20 @@ GLOSSARY: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("funding", "funds"), "kinh phí", "funding"),
     (("products",), "sản phẩm", "products"),
     (("study and follow",), "học tập và làm theo", "study and follow"),
+    (("community",), "cộng đồng", "community"),
+    (("digital technology",), "công nghệ số", "digital technology"),
+    (("teams", "team", "groups"), "tổ", "teams"),
+    (
+        ("citizen identity cards", "identity cards", "id cards"),
+        "thẻ căn cước công dân",
+        "citizen identity cards",
+    ),
+    (
+        ("electronic identification", "electronic identity", "e-identification"),
+        "định danh điện tử",
+        "electronic identification",
+    ),
+    (("accounts", "account"), "tài khoản", "accounts"),
     (("male",), "nam", "male"),
     (("female", "women"), "nữ", "female"),
 )
@@ -193,18 +207,21 @@ def expand_query(text: str) -> str:
     """An English query gets the Vietnamese terms it names appended; other queries pass unchanged."""
     if not looks_english(text):
         return text
-    terms = [vi for vi, _ in glossary_terms(text) if vi not in _SCOPE_TERMS]
+    terms = [v for vi, _ in glossary_terms(text) if vi not in _SCOPE_TERMS for v in vi.split("|")]
     return f"{text} ({'; '.join(terms)})" if terms else text
+
+
+def vietnamese_terms() -> list[tuple[str, str]]:
+    """(Vietnamese term, English gloss) for every term and variant ("chỉ tiêu|phấn đấu"), longest first."""
+    pairs = {(variant, gloss) for _, vi, gloss in GLOSSARY for variant in vi.split("|")}
+    return sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0]))
 
 
 def english_gloss(vietnamese: str) -> str | None:
     from ingest.normalize import fold
 
     key = fold(vietnamese)
-    for _, vi, gloss in GLOSSARY:
-        if fold(vi) == key:
-            return gloss
-    return None
+    return next((gloss for vi, gloss in vietnamese_terms() if fold(vi) == key), None)
 
 
 def translate_terms(text: str) -> str:
@@ -212,5 +229,5 @@ def translate_terms(text: str) -> str:
     out = f" {text} "
     phrases = sorted(((p, vi) for en, vi, _ in GLOSSARY for p in en), key=lambda item: -len(item[0]))
     for phrase, vi in phrases:
-        out = re.sub(rf"(?<![\w]){re.escape(phrase)}(?![\w])", vi, out, flags=re.IGNORECASE)
+        out = re.sub(rf"(?<![\w]){re.escape(phrase)}(?![\w])", vi.replace("|", " "), out, flags=re.IGNORECASE)
     return out.strip()
