@@ -4,6 +4,7 @@ Every answer goes through the citation check before it is returned."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -194,8 +195,8 @@ class Answerer:
         tops = top_level(facts)
         share = self._share_of(fact)
         for score, other in scored[1:]:
-            same_sentence = other.sentence_start == fact.sentence_start
-            wanted = score >= top - 1.0 or self._named_in_question(q, other)
+            same_sentence = self._same_sentence(fact, other)
+            wanted = score >= top - 1.0 or q.wants_several or self._named_in_question(q, other)
             if same_sentence and wanted and other not in chosen and other in tops and other is not share:
                 chosen.append(other)
         return top, sorted(chosen, key=lambda f: f.start)
@@ -253,9 +254,7 @@ class Answerer:
         answered whole."""
         facts = top_level(self.facts[fact.doc_key])
         same = [
-            f
-            for f in facts
-            if f.sentence_start == fact.sentence_start and f.predicate == fact.predicate and f.predicate
+            f for f in facts if self._same_sentence(f, fact) and f.predicate == fact.predicate and f.predicate
         ]
         return same if len(same) > 1 and len({f.unit for f in same}) > 1 else [fact]
 
@@ -264,11 +263,7 @@ class Answerer:
         if fact.unit == "%":
             return None
         for other in self.facts[fact.doc_key]:
-            if (
-                other.unit == "%"
-                and other.sentence_start == fact.sentence_start
-                and 0 < other.start - fact.end < 20
-            ):
+            if other.unit == "%" and self._same_sentence(other, fact) and 0 < other.start - fact.end < 20:
                 return other
         return None
 
@@ -319,6 +314,17 @@ class Answerer:
         return [line], [Evidence(keys[0], start, end, "")], True
 
     # --- extractive ----------------------------------------------------------------------------------
+    def _sentence_of(self, key: str, offset: int) -> tuple[int, int]:
+        """The whole sentence (not the clause a fact was read from) holding a character offset."""
+        spans = self._doc_sentences(key)
+        i = bisect.bisect_right([start for start, _ in spans], offset) - 1
+        return spans[i] if i >= 0 and offset < spans[i][1] else (offset, offset)
+
+    def _same_sentence(self, a: Fact, b: Fact) -> bool:
+        return a.doc_key == b.doc_key and self._sentence_of(a.doc_key, a.start) == self._sentence_of(
+            b.doc_key, b.start
+        )
+
     def _doc_sentences(self, key: str) -> list[tuple[int, int]]:
         if key not in self._sentence_cache:
             self._sentence_cache[key] = _merge_short(self.texts[key], sentence_spans(self.texts[key]))

@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from ingest.facts import question_predicates
 from ingest.normalize import fold, has_diacritics, normalize_query
 from vectorstore.glossary import looks_english, translate_terms
-from vectorstore.textproc import ABBREVIATIONS, is_count_question, is_who_question, segmented_words
+from vectorstore.textproc import (
+    ABBREVIATIONS,
+    COUNT_CUE_RE,
+    is_count_question,
+    is_who_question,
+    segmented_words,
+)
 
 # Units a question may name (folded), longest first so "to chuc dang" wins over "to chuc".
 UNITS = sorted(
@@ -69,6 +75,7 @@ class Question:
     units: tuple[str, ...] = ()  # folded unit words, e.g. ("dang vien",)
     wants_target: bool = False
     wants_list: bool = False  # "mỗi loại bao nhiêu", "which kinds"
+    wants_several: bool = False  # "how many ... and how many ...": every figure of the sentence
     years: tuple[str, ...] = ()  # single years named ("năm 2023"), not terms ("2020–2025")
     asks_who: bool = False
     context: str = ""  # the previous question when this one follows up on it
@@ -175,6 +182,7 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
         units=units,
         wants_target=bool(_TARGET.search(folded)),
         wants_list=bool(_KINDS_OF.search(folded)),
+        wants_several=len(COUNT_CUE_RE.findall(folded)) >= 2,
         years=tuple(m.group(0) for m in _YEAR_RE.finditer(_TERM_RE.sub(" ", text))),
         asks_who=is_who_question(text),
         context=context,
