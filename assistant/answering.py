@@ -32,7 +32,7 @@ _QUESTION_WORDS = {
     "how", "many", "much", "what", "which", "who", "when", "why", "were", "was", "did", "does", "of",
     "in", "and", "to", "a", "an", "is", "are", "for", "from", "by", "with", "about", "that", "this", "some",
     "their", "they", "them", "hold", "name", "end", "up", "being", "according", "report", "reports", "cao", "theo", "trong", "tu", "ve", "cua",
-    "noi", "nhac", "toi", "den", "de", "cap", "mention", "mentions", "discuss", "discusses", "say", "says",
+    "noi", "nhac", "toi", "den", "de", "cap", "sanh", "mention", "mentions", "discuss", "discusses", "say", "says",
 }  # fmt: skip
 _WORDS_RE = re.compile(r"[\w&]+")
 _YEAR_WORD_RE = re.compile(r"(19|20)\d{2}")
@@ -51,6 +51,21 @@ _QUESTION_COMPOUNDS = {
     "bao_nhieu", "the_nao", "nhu_the_nao", "vi_sao", "tai_sao", "la_gi", "ra_sao", "nhung_gi", "nao_do",
     "so_voi", "so_sanh", "the_ban", "de_cap", "nhac_toi", "nhac_den", "noi_ve", "noi_den",
 }  # fmt: skip
+# Verbs that set the scene ("sau hợp nhất", "trong triển khai") more often than they name what was
+# counted: a figure with another verb still answers.
+_CONTEXT_VERBS = {
+    "merge",
+    "establish",
+    "implement",
+    "organize",
+    "manage",
+    "build",
+    "apply",
+    "complete",
+    "achieve",
+}
+_PEOPLE_UNITS = {"dong chi", "nguoi"}
+_PEOPLE_NOUNS = {"dang vien", "uy vien", "can bo", "cong chuc", "thanh vien", "nguoi", "dong chi"}
 _WHY_WORDS = {"nguyen", "nhan", "ly", "do"}
 _REPORT_WORDS = {
     "bao_cao",
@@ -122,10 +137,10 @@ class Answerer:
         if q.predicates:
             if any(predicate_matches(fact.predicate, key) for key in q.predicates):
                 score += 3.0
-            elif not q.inherited_predicates:  # a follow-up's inherited verb is only a hint
-                return 0.0
+            elif not q.inherited_predicates and not set(q.predicates) <= _CONTEXT_VERBS:
+                return 0.0  # asked how many were disciplined: a figure of another action is no answer
         if q.units:
-            score += 2.0 if self._unit_hit(q, fact) else -1.5
+            score += 2.0 if self._unit_hit(q, fact) else 1.0 if self._people_for_people(q, fact) else -1.5
         words_near = self._overlap(q, f"{context} {counted}")
         if words_near < 3.0 * FACT_MIN_COVERAGE:
             return 0.0  # the figure counts something, but not what the question is about
@@ -137,6 +152,11 @@ class Answerer:
         if q.wants_list and len(self._siblings(fact)) > 1:
             score += 2.0
         return score
+
+    @staticmethod
+    def _people_for_people(q: Question, fact: Fact) -> bool:
+        """ "05 đồng chí" may answer "bao nhiêu ủy viên": reports count people as "đồng chí"."""
+        return fold(fact.unit) in _PEOPLE_UNITS and any(u in _PEOPLE_NOUNS for u in q.units)
 
     @staticmethod
     def _named_in_question(q: Question, fact: Fact) -> bool:
