@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.citations import drop_unsupported_lines
 from assistant.question import Question
@@ -105,12 +105,11 @@ class Answerer:
         self.facts = facts
         self.idf = idf
         self.known = known
-        self._scope_phrases: list[tuple[str, ...]] = []
         self._sentence_cache: dict[str, list[tuple[int, int]]] = {}
 
     # --- entry point ---------------------------------------------------------------------------------
     def answer(self, q: Question, passages: list[Passage], scope: list[str] | None) -> Answer:
-        self._scope_phrases = _scope_phrases([self.metas[k] for k in scope or []])
+        q = replace(q, informative=tuple(self._informative(q, scope)))
         if q.kind in ("province", "doc_number"):
             lines, evidence, found = self._metadata(q, scope)
         elif q.kind in ("count", "comparison"):
@@ -176,17 +175,18 @@ class Answerer:
     def _overlap(self, q: Question, text: str) -> float:
         """3 × the IDF-weighted share of the question's informative words found in `text` (3 when the
         question has none: nothing to miss)."""
-        words = self._informative(q)
+        words = q.informative
         if not words:
             return 3.0
         present = set(document_tokens(text))
         total = sum(self.idf(w) for w in words)
         return 3.0 * sum(self.idf(w) for w in words if w in present) / total
 
-    def _informative(self, q: Question) -> list[str]:
+    def _informative(self, q: Question, scope: list[str] | None) -> list[str]:
         """The question's content words: abbreviations expanded; words naming the report in scope and
         words the reports never use (untranslated English, typos) say nothing about which sentence answers."""
-        own = _strip_terms(_strip_phrases(_spelled_out(q.words), self._scope_phrases + _REPORT_PHRASES))
+        naming = _scope_phrases([self.metas[k] for k in scope or []]) + _REPORT_PHRASES
+        own = _strip_terms(_strip_phrases(_spelled_out(q.words), naming))
         words = list(own)
         words += [f"{a}_{b}" for a, b in zip(own, own[1:], strict=False)]  # compounds: "chuyen_doi"
         words += [c for c in q.compounds if set(c.split("_")) <= set(own)]
@@ -376,7 +376,7 @@ class Answerer:
     def _extract(
         self, q: Question, passages: list[Passage], scope: list[str] | None
     ) -> tuple[list[str], list[Evidence], bool]:
-        if not self._informative(q):
+        if not q.informative:
             return [], [], False  # nothing in the question to look for in the reports
         scored: list[tuple[float, Evidence, str]] = []
         for prior, ev, sentence, title in self._sentences(passages):

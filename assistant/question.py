@@ -81,6 +81,7 @@ class Question:
     context: str = ""  # the previous question when this one follows up on it
     words: tuple[str, ...] = field(default_factory=tuple)  # folded words of the question itself
     compounds: tuple[str, ...] = ()  # its compound words ("nhan_tao"), when typed with diacritics
+    informative: tuple[str, ...] = ()  # content words to look for, set by the answerer once scope is known
 
     @property
     def search_text(self) -> str:
