@@ -17,6 +17,7 @@ from ingest.chunking import parse_heading
 from ingest.facts import predicate_matches, top_level
 from ingest.normalize import fold
 from ingest.numbers import format_number
+from vectorstore.scope import strip_naming
 from vectorstore.textproc import (
     ABBREVIATIONS,
     PERSON_NAME_RE,
@@ -36,15 +37,6 @@ _QUESTION_WORDS = {
 }  # fmt: skip
 _WORDS_RE = re.compile(r"[\w&]+")
 _YEAR_WORD_RE = re.compile(r"(19|20)\d{2}")
-# How questions name a kind of report: "báo cáo sơ kết giữa nhiệm kỳ", "term review" (after translation).
-_REPORT_PHRASES = [
-    tuple(p.split())
-    for p in (
-        "bao cao so ket giua nhiem ky", "so ket giua nhiem ky", "giua nhiem ky", "nua nhiem ky", "bao cao kiem diem",
-        "bao cao tong ket", "bao cao so ket", "kiem diem nhiem ky", "kiem diem", "bao cao", "review", "report",
-        "mid term", "term",
-    )
-]  # fmt: skip
 _TERM_RANGE_RE = re.compile(r"\b(19|20)\d{2}\s*[-–]\s*(19|20)\d{2}\b")
 # Compound words of the question form (pyvi joins them too): never the thing asked about.
 _QUESTION_COMPOUNDS = {
@@ -185,8 +177,7 @@ class Answerer:
     def _informative(self, q: Question, scope: list[str] | None) -> list[str]:
         """The question's content words: abbreviations expanded; words naming the report in scope and
         words the reports never use (untranslated English, typos) say nothing about which sentence answers."""
-        naming = _scope_phrases([self.metas[k] for k in scope or []]) + _REPORT_PHRASES
-        own = _strip_terms(_strip_phrases(_spelled_out(q.words), naming))
+        own = _strip_terms(strip_naming(_spelled_out(q.words), [self.metas[k] for k in scope or []]))
         words = list(own)
         words += [f"{a}_{b}" for a, b in zip(own, own[1:], strict=False)]  # compounds: "chuyen_doi"
         words += [c for c in q.compounds if set(c.split("_")) <= set(own)]
@@ -535,17 +526,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _scope_phrases(metas: list[ReportMeta]) -> list[tuple[str, ...]]:
-    """How a question names the reports in scope: issuing body (with or without "Đảng bộ"), province."""
-    phrases: set[tuple[str, ...]] = set()
-    for meta in metas:
-        body = tuple(_WORDS_RE.findall(fold(meta.issuing_body)))
-        # "Đảng bộ Sở Khoa học và Công nghệ", "Sở Khoa học ...", "Khoa học và Công nghệ" all name it.
-        phrases |= {body[i:] for i in range(len(body) - 2)}
-        phrases.add(tuple(fold(meta.province).split()))
-    return sorted((p for p in phrases if p), key=len, reverse=True)
-
-
 def _spelled_out(words: tuple[str, ...]) -> list[str]:
     """Abbreviations replaced by their words, in place: "so khcn" -> "so khoa hoc va cong nghe"."""
     out: list[str] = []
@@ -564,20 +544,6 @@ def _strip_terms(words: list[str]) -> list[str]:
                 del out[-2:]
             continue
         out.append(word)
-    return out
-
-
-def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
-    """The words left once every occurrence of the given phrases (longest first) is taken out."""
-    out = list(words)
-    for pattern in phrases:
-        n = len(pattern)
-        i = 0
-        while i + n <= len(out):
-            if tuple(out[i : i + n]) == pattern:
-                del out[i : i + n]
-            else:
-                i += 1
     return out
 
 

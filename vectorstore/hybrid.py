@@ -3,13 +3,15 @@ so that when several reports match, each one's best passage is near the top."""
 
 from __future__ import annotations
 
+import re
+
 from assistant.types import Chunk, Passage, ReportMeta
 from ingest.normalize import fold, normalize_query
 from vectorstore.embedders import Embedder
 from vectorstore.glossary import expand_query, looks_english, translate_terms
 from vectorstore.lexical import LexicalIndex
 from vectorstore.restore import DiacriticRestorer
-from vectorstore.scope import ACROSS_REPORTS_RE, report_scope
+from vectorstore.scope import ACROSS_REPORTS_RE, report_scope, strip_naming
 from vectorstore.store import ChunkStore
 from vectorstore.textproc import PERSON_NAME_RE, is_count_question, is_who_question
 
@@ -51,6 +53,14 @@ class HybridSearcher:
         its glossary phrases replaced by their Vietnamese terms."""
         return translate_terms(normalize_query(query)) if looks_english(query) else prepared
 
+    def _asked_words(self, text: str, named: list[str] | None) -> str:
+        """Lexical query words; when the question itself named its reports, the words that name them are
+        left out: every passage of those reports would match them."""
+        if not named:
+            return text
+        folded = re.findall(r"[\w&]+", fold(text))
+        return " ".join(strip_naming(folded, [self.reports[k] for k in named], kinds=False))
+
     def scope(self, query: str) -> list[str] | None:
         return report_scope(query, self.reports) if len(self.reports) > 1 else None
 
@@ -62,9 +72,10 @@ class HybridSearcher:
         text = self.prepare(query)
         allowed = {cid for cid, c in self.chunks.items() if c.doc_key in scoped} if scoped else None
         dense = self.store.search(self.embedder.embed_query(self.dense_text(query, text)), DEPTH, scoped)
-        lexical = self.lexical.search(f"{query} {text}", DEPTH, allowed)
+        words = self._asked_words(f"{query} {text}", None if doc_keys else scoped)
+        lexical = self.lexical.search(words, DEPTH, allowed)
         # A count question is answered by a sentence stating a figure: rank those sentences too.
-        figures = self.figures.search(f"{query} {text}", DEPTH, allowed) if is_count_question(text) else []
+        figures = self.figures.search(words, DEPTH, allowed) if is_count_question(text) else []
         # A "who" question is answered where a person is named: rank those passages by the lexical score.
         names = (
             [(cid, s) for cid, s in lexical if PERSON_NAME_RE.search(self.chunks[cid].text)]

@@ -82,3 +82,47 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
     if best == 0:
         return None
     return sorted(k for k, s in scores.items() if s == best)
+
+
+# How questions name a kind of report: "báo cáo sơ kết giữa nhiệm kỳ", "term review" (after translation).
+REPORT_PHRASES = [
+    tuple(p.split())
+    for p in (
+        "bao cao so ket giua nhiem ky", "so ket giua nhiem ky", "giua nhiem ky", "nua nhiem ky", "bao cao kiem diem",
+        "bao cao tong ket", "bao cao so ket", "kiem diem nhiem ky", "kiem diem", "bao cao", "review", "report",
+        "mid term", "term",
+    )
+]  # fmt: skip
+
+_NAME_WORD_RE = re.compile(r"[\w&]+")
+
+
+def scope_phrases(metas: list[ReportMeta]) -> list[tuple[str, ...]]:
+    """How a question names the reports in scope: issuing body (with or without "Đảng bộ"), province."""
+    phrases: set[tuple[str, ...]] = set()
+    for meta in metas:
+        body = tuple(_NAME_WORD_RE.findall(fold(meta.issuing_body)))
+        # "Đảng bộ Sở Khoa học và Công nghệ", "Sở Khoa học ...", "Khoa học và Công nghệ" all name it.
+        phrases |= {body[i:] for i in range(len(body) - 2)}
+        phrases.add(tuple(fold(meta.province).split()))
+    return sorted((p for p in phrases if p), key=len, reverse=True)
+
+
+def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
+    """The words left once every occurrence of the given phrases (longest first) is taken out."""
+    out = list(words)
+    for pattern in phrases:
+        n = len(pattern)
+        i = 0
+        while i + n <= len(out):
+            if tuple(out[i : i + n]) == pattern:
+                del out[i : i + n]
+            else:
+                i += 1
+    return out
+
+
+def strip_naming(words: list[str], metas: list[ReportMeta], kinds: bool = True) -> list[str]:
+    """Folded words of a question without those that name its reports (and, with `kinds`, the kind of
+    report): what is left is what the question asks about."""
+    return _strip_phrases(words, scope_phrases(metas) + (REPORT_PHRASES if kinds else []))
