@@ -24,6 +24,10 @@ from vectorstore.index import DocRecord, IndexDir, doc_key_for
 from vectorstore.store import ChunkStore
 from vectorstore.textproc import document_tokens, figure_sentences
 
+# Bumped whenever normalising, chunking, tokens or facts change: a report indexed by an older pipeline is
+# processed again even though its file is unchanged.
+PIPELINE_VERSION = 2
+
 
 @dataclass
 class IngestSummary:
@@ -136,13 +140,13 @@ class Ingester:
     def _ingest_one(self, path: Path, key: str, summary: IngestSummary) -> str:
         entry = self.index.entries.get(key)
         try:
-            if entry and entry["hash"] == _file_hash(path):
+            if entry and entry["hash"] == _file_hash(path) and entry.get("pipeline") == PIPELINE_VERSION:
                 summary.unchanged.append(path.name)
                 return "unchanged"
             record = build_record(path)
             self.store.add(record.chunks)
             summary.chunks_embedded += len(record.chunks)
-            self.index.save(record, self.store.embedder.name)
+            self.index.save(record, self.store.embedder.name, PIPELINE_VERSION)
         except (ReportAssistantError, OSError, ValueError) as exc:
             summary.failed.append((str(path), str(exc)))
             return f"failed: {exc}"

@@ -161,3 +161,15 @@ def test_cli_reports_clear_errors(tmp_path):
 
 def test_every_supported_extension_is_accepted():
     assert {".txt", ".md", ".docx", ".pdf", ".html", ".htm"} <= SUPPORTED_EXTENSIONS
+
+
+def test_a_newer_pipeline_processes_unchanged_files_again(tmp_path, make_engine, monkeypatch):
+    from ingest import pipeline
+
+    folder = write_reports(tmp_path / "reports")
+    make_engine().ingest([folder], show_progress=False)
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", pipeline.PIPELINE_VERSION + 1)
+    again = make_engine().ingest([folder], show_progress=False)
+    assert sorted(again.updated) == ["a.txt", "b.md"] and again.chunks_embedded > 0
+    settled = make_engine().ingest([folder], show_progress=False)
+    assert sorted(settled.unchanged) == ["a.txt", "b.md"]

@@ -152,13 +152,14 @@ class IndexDir:
     def load_all(self) -> list[DocRecord]:
         return [self.load(key) for key in sorted(self.entries, key=lambda k: self.entries[k]["doc"])]
 
-    def save(self, record: DocRecord, embedder: str) -> None:
+    def save(self, record: DocRecord, embedder: str, pipeline: int) -> None:
         """Write the record, then the manifest: the manifest only ever names complete records."""
         write_json_atomic(self.docs_dir / f"{record.key}.json", record.to_json())
         self.entries[record.key] = {
             "source": record.source,
             "doc": record.meta.doc,
             "hash": record.content_hash,
+            "pipeline": pipeline,
             "chunks": len(record.chunks),
             "meta": record.meta.to_dict(),
         }
