@@ -18,6 +18,7 @@ from vectorstore.textproc import PERSON_NAME_RE, is_count_question, is_who_quest
 RRF_K = 60
 DEPTH = 200  # candidates taken from each ranking
 WEIGHTS = (1.0, 1.0, 1.0, 0.75)  # dense, lexical, figure sentences, passages naming people (a hint)
+NAMES_WITHIN = 25  # the who-hint reorders only passages that already match the question
 LIFT_WITHIN = 12  # another report's best passage within this fused rank is lifted ...
 LIFT_MAX = 2  # ... for at most this many other reports
 ACROSS_LIFT_MAX = 4  # "which reports mention ...": every report that does should show
@@ -78,7 +79,7 @@ class HybridSearcher:
         figures = self.figures.search(words, DEPTH, allowed) if is_count_question(text) else []
         # A "who" question is answered where a person is named: rank those passages by the lexical score.
         names = (
-            [(cid, s) for cid, s in lexical if PERSON_NAME_RE.search(self.chunks[cid].text)]
+            [(cid, s) for cid, s in lexical[:NAMES_WITHIN] if PERSON_NAME_RE.search(self.chunks[cid].text)]
             if is_who_question(query)
             else []
         )
