@@ -69,3 +69,13 @@ def test_scope_from_question():
     assert report_scope("Sở KH&CN Bến Tre có bao nhiêu đảng viên?", reports) == ["c"]
     assert report_scope("Có bao nhiêu đảng viên bị kỷ luật?", reports) is None
     assert report_scope("Những báo cáo nào nhắc tới Bến Tre?", reports) is None
+
+
+def test_words_naming_the_report_are_taken_out():
+    from vectorstore.scope import strip_naming, strip_naming_text
+
+    meta = ReportMeta(doc="b", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Bến Tre")
+    text = "Sở Khoa học và Công nghệ Bến Tre hỗ trợ bao nhiêu doanh nghiệp?"
+    assert strip_naming_text(text, [meta]) == "hỗ trợ bao nhiêu doanh nghiệp"
+    words = "bao cao so ket cua so khoa hoc va cong nghe ben tre ve doanh nghiep".split()
+    assert strip_naming(words, [meta]) == ["cua", "ve", "doanh", "nghiep"]

@@ -11,7 +11,7 @@ from vectorstore.embedders import Embedder
 from vectorstore.glossary import expand_query, looks_english, translate_terms
 from vectorstore.lexical import LexicalIndex
 from vectorstore.restore import DiacriticRestorer
-from vectorstore.scope import ACROSS_REPORTS_RE, report_scope, strip_naming
+from vectorstore.scope import ACROSS_REPORTS_RE, report_scope, strip_naming, strip_naming_text
 from vectorstore.store import ChunkStore
 from vectorstore.textproc import PERSON_NAME_RE, is_count_question, is_who_question
 
@@ -72,7 +72,11 @@ class HybridSearcher:
         scoped = doc_keys or self.scope(query)
         text = self.prepare(query)
         allowed = {cid for cid, c in self.chunks.items() if c.doc_key in scoped} if scoped else None
-        dense = self.store.search(self.embedder.embed_query(self.dense_text(query, text)), DEPTH, scoped)
+        dense_text = self.dense_text(query, text)
+        if scoped and not doc_keys and looks_english(query):
+            # Translated, the report's name outweighs the few Vietnamese terms of what is asked.
+            dense_text = strip_naming_text(dense_text, [self.reports[k] for k in scoped])
+        dense = self.store.search(self.embedder.embed_query(dense_text), DEPTH, scoped)
         words = self._asked_words(f"{query} {text}", None if doc_keys else scoped)
         lexical = self.lexical.search(words, DEPTH, allowed)
         # A count question is answered by a sentence stating a figure: rank those sentences too.

@@ -122,6 +122,19 @@ def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str
     return out
 
 
+def strip_naming_text(text: str, metas: list[ReportMeta]) -> str:
+    """The text, as written (marks kept for the embedder), without the words that name its reports."""
+    written = _NAME_WORD_RE.findall(text)
+    folded = [fold(w) for w in written]
+    keep = [True] * len(written)
+    for phrase in scope_phrases(metas):
+        n = len(phrase)
+        for i in range(len(folded) - n + 1):
+            if tuple(folded[i : i + n]) == phrase and all(keep[i : i + n]):
+                keep[i : i + n] = [False] * n
+    return " ".join(w for w, k in zip(written, keep, strict=True) if k)
+
+
 def strip_naming(words: list[str], metas: list[ReportMeta], kinds: bool = True) -> list[str]:
     """Folded words of a question without those that name its reports (and, with `kinds`, the kind of
     report): what is left is what the question asks about."""
