@@ -14,6 +14,7 @@ from assistant.question import Question
 from assistant.types import Answer, Citation, Fact, Passage, ReportMeta
 from assistant.wording import count_word, gloss, phrase, report_label
 from ingest.chunking import parse_heading
+from ingest.fact_vocabulary import KNOWN_PREDICATES
 from ingest.facts import predicate_matches, top_level
 from ingest.normalize import fold
 from ingest.numbers import format_number
@@ -56,6 +57,9 @@ _CONTEXT_VERBS = {
     "complete",
     "achieve",
 }
+_PREDICATE_FORMS: dict[str, list[str]] = {}
+for _form, _key in KNOWN_PREDICATES.items():
+    _PREDICATE_FORMS.setdefault(_key, []).append(_form)
 _PEOPLE_UNITS = {"dong chi", "nguoi"}
 _PEOPLE_NOUNS = {"dang vien", "uy vien", "can bo", "cong chuc", "thanh vien", "nguoi", "dong chi"}
 _WHY_WORDS = {"nguyen", "nhan", "ly", "do"}
@@ -126,7 +130,7 @@ class Answerer:
         context = self.texts[fact.doc_key][fact.sentence_start : fact.sentence_end] + " " + fact.section
         score = 0.0
         if q.predicates:
-            if any(predicate_matches(fact.predicate, key) for key in q.predicates):
+            if any(self._does(fact, key) for key in q.predicates):
                 score += 3.0
             elif not q.inherited_predicates and not set(q.predicates) <= _CONTEXT_VERBS:
                 return 0.0  # asked how many were disciplined: a figure of another action is no answer
@@ -143,6 +147,15 @@ class Answerer:
         if q.wants_list and len(self._siblings(fact)) > 1:
             score += 2.0
         return score
+
+    @staticmethod
+    def _does(fact: Fact, key: str) -> bool:
+        """The figure answers the verb asked about: its own verb, or the verb inside what it counts
+        ("04 lớp bồi dưỡng lý luận chính trị" answers a question about "bồi dưỡng")."""
+        if predicate_matches(fact.predicate, key):
+            return True
+        counted = f" {fact.subject.lower()} "
+        return any(f" {form} " in counted for form in _PREDICATE_FORMS.get(key, ()))
 
     @staticmethod
     def _people_for_people(q: Question, fact: Fact) -> bool:
@@ -197,18 +210,21 @@ class Answerer:
         """A report's answer: its best figure, with the other figures of the same sentence the question
         also asks for ("bao nhiêu lượt tổ chức và đảng viên") or the list it belongs to."""
         facts = self.facts.get(key, [])
-        scored = [(self._fact_score(q, f, facts), f) for f in facts if self._same_year(q, f)]
-        scored = sorted(((s, f) for s, f in scored if s >= MIN_FACT_SCORE), key=lambda sf: -sf[0])
-        if not scored:
+        scores = {id(f): self._fact_score(q, f, facts) for f in facts if self._same_year(q, f)}
+        ranked = sorted(
+            (f for f in facts if scores.get(id(f), 0.0) >= MIN_FACT_SCORE), key=lambda f: -scores[id(f)]
+        )
+        if not ranked:
             return None
-        top, fact = scored[0]
+        fact = ranked[0]
+        top = scores[id(fact)]
         chosen = self._siblings(fact) if q.wants_list or not q.units else [fact]
-        tops = top_level(facts)
         share = self._share_of(fact)
-        for score, other in scored[1:]:
-            same_sentence = self._same_sentence(fact, other)
-            wanted = score >= top - 1.0 or q.wants_several or self._named_in_question(q, other)
-            if same_sentence and wanted and other not in chosen and other in tops and other is not share:
+        for other in top_level(facts):
+            if other in chosen or other is share or not self._same_sentence(fact, other):
+                continue
+            close = scores.get(id(other), 0.0) >= max(MIN_FACT_SCORE, top - 1.0)
+            if close or q.wants_several or self._named_in_question(q, other):
                 chosen.append(other)
         return top, sorted(chosen, key=lambda f: f.start)
 
@@ -220,14 +236,14 @@ class Answerer:
         if found and not scope:
             top = found[0][0]
             found = [found[0]] + [
-                (s, fs) for s, fs in found[1:] if s >= 0.75 * top and self._on_topic(q, fs[0])
+                (s, fs) for s, fs in found[1:] if s >= 0.75 * top and any(self._on_topic(q, f) for f in fs)
             ]
         return found
 
     def _on_topic(self, q: Question, fact: Fact) -> bool:
         if q.units and not self._unit_hit(q, fact):
             return False
-        return not q.predicates or any(predicate_matches(fact.predicate, k) for k in q.predicates)
+        return not q.predicates or any(self._does(fact, k) for k in q.predicates)
 
     def _same_year(self, q: Question, fact: Fact) -> bool:
         """A year named in the question must stand near the figure (sentence, section, title or date),
