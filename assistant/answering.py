@@ -165,9 +165,11 @@ class Answerer:
     @staticmethod
     def _named_in_question(q: Question, fact: Fact) -> bool:
         """The question names what this figure counts ("... thẻ căn cước và tài khoản định danh?")."""
-        words = [w for w in _WORDS_RE.findall(fold(fact.subject or fact.unit)) if w not in STOPWORDS]
+        words = [w for w in _WORDS_RE.findall(fold(fact.subject)) if w not in STOPWORDS]
+        if len(words) <= len(fact.unit.split()):
+            return False  # just the unit ("đảng viên"): every question about members names it
         asked = set(q.words)
-        return bool(words) and sum(w in asked for w in words) >= 0.6 * len(words)
+        return sum(w in asked for w in words) >= 0.6 * len(words)
 
     @staticmethod
     def _unit_hit(q: Question, fact: Fact) -> bool:
@@ -223,6 +225,8 @@ class Answerer:
         for other in top_level(facts):
             if other in chosen or other is share or not self._same_sentence(fact, other):
                 continue
+            if any(p.value == fact.value for p in other.breakdown):
+                continue  # the total the chosen figure is part of
             close = scores.get(id(other), 0.0) >= max(MIN_FACT_SCORE, top - 1.0)
             if close or q.wants_several or self._named_in_question(q, other):
                 chosen.append(other)

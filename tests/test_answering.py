@@ -125,3 +125,14 @@ def test_answer_json_shape(engine):
 def test_empty_question_is_a_clear_error(engine):
     with pytest.raises(ReportAssistantError, match="empty"):
         engine.ask("   ")
+
+
+def test_a_part_of_a_breakdown_is_answered_on_its_own(engine):
+    answer = engine.ask("Đảng bộ Khối có bao nhiêu đảng viên bị khai trừ?")
+    assert answer.found and "khai trừ 4 đảng viên" in answer.text
+    assert "24" not in answer.text  # not the total it is part of
+
+
+def test_several_figures_the_question_names(engine):
+    answer = engine.ask("Đảng bộ Khối đã xử lý kỷ luật bao nhiêu tổ chức đảng và bao nhiêu đảng viên?")
+    assert "2 tổ chức đảng" in answer.text and "24 đảng viên" in answer.text
