@@ -426,7 +426,7 @@ class Answerer:
             for ev, s in keep:
                 per_report.setdefault(ev.doc_key, (ev, s))
             return list(per_report.values())[:6]
-        limit = {"why": 4, "list": 7}.get(q.kind, 2)
+        limit = {"why": 4, "list": 9}.get(q.kind, 2)
         chosen: list[tuple[Evidence, str]] = []
         for ev, s in keep:
             for item in [(ev, s), *self._follow_on(q, ev, s)]:
@@ -442,7 +442,7 @@ class Answerer:
     def _follow_on(self, q: Question, ev: Evidence, sentence: str) -> list[tuple[Evidence, str]]:
         """What a sentence announces comes after it: the items after "... như sau:", and for a why-question
         the sentence after the one that restates it ("trong điều kiện có nhiều khó khăn." -> the causes)."""
-        count = 6 if sentence.rstrip().endswith(":") else 1 if q.kind == "why" else 0
+        count = 8 if sentence.rstrip().endswith(":") else 1 if q.kind == "why" else 0
         if not count:
             return []
         spans = self._doc_sentences(ev.doc_key)
