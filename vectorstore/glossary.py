@@ -31,6 +31,7 @@ GLOSSARY: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("deputy secretary",), "phó bí thư", "deputy secretary"),
     (("inspection", "inspected", "inspect"), "kiểm tra", "inspection"),
     (("supervision", "supervised", "oversight"), "giám sát", "supervision"),
+    (("mid-term review", "midterm review", "mid-term report"), "sơ kết giữa nhiệm kỳ", "mid-term review"),
     (("mid-term", "midterm", "mid term"), "giữa nhiệm kỳ", "mid-term"),
     (("term review",), "kiểm điểm nhiệm kỳ", "term review"),
     (("term",), "nhiệm kỳ", "term"),
@@ -198,7 +199,7 @@ def glossary_terms(text: str) -> list[tuple[str, str]]:
 # Terms that name a report or the question form, not what is asked about: they would pull every
 # passage of a report equally, so they do not expand the query.
 _SCOPE_TERMS = {
-    "bao nhiêu", "nhiệm kỳ", "kiểm điểm nhiệm kỳ", "giữa nhiệm kỳ", "sở", "khoa học và công nghệ", "khối các cơ quan tỉnh", "tỉnh",
+    "bao nhiêu", "nhiệm kỳ", "kiểm điểm nhiệm kỳ", "giữa nhiệm kỳ", "sơ kết giữa nhiệm kỳ", "sở", "khoa học và công nghệ", "khối các cơ quan tỉnh", "tỉnh",
     "đảng ủy", "thông tin và truyền thông",
 }  # fmt: skip
 

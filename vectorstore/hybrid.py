@@ -21,7 +21,7 @@ WEIGHTS = (1.0, 1.0, 1.0, 0.75)  # dense, lexical, figure sentences, passages na
 NAMES_WITHIN = 25  # the who-hint reorders only passages that already match the question
 LIFT_WITHIN = 12  # another report's best passage within this fused rank is lifted ...
 LIFT_MAX = 2  # ... for at most this many other reports
-ACROSS_LIFT_MAX = 4  # "which reports mention ...": every report that does should show
+ACROSS_WITHIN = 20  # "which reports": a report whose best passage ranks below this does not mention it
 
 
 class HybridSearcher:
@@ -90,8 +90,9 @@ class HybridSearcher:
         fused = self._fuse(dense, lexical, figures, names)
         if scoped:
             return fused[:k]
-        across = ACROSS_REPORTS_RE.search(fold(query)) is not None
-        return diversify(fused, lift_max=ACROSS_LIFT_MAX if across else LIFT_MAX)[:k]
+        if ACROSS_REPORTS_RE.search(fold(query)):
+            return each_report_first(fused)[:k]
+        return diversify(fused)[:k]
 
     def _fuse(self, *rankings: list[tuple[str, float]]) -> list[Passage]:
         """Reciprocal rank fusion of the dense, lexical, figure-sentence and named-person rankings."""
@@ -104,6 +105,15 @@ class HybridSearcher:
                 passage = passages.setdefault(cid, Passage(chunk=chunk, score=0.0))
                 passage.score += weight / (RRF_K + rank)
         return sorted(passages.values(), key=lambda p: -p.score)
+
+
+def each_report_first(passages: list[Passage]) -> list[Passage]:
+    """ "Which reports mention ...": every report's best passage first (best report first), then the rest."""
+    best: dict[str, Passage] = {}
+    for passage in passages[:ACROSS_WITHIN]:
+        best.setdefault(passage.chunk.doc_key, passage)
+    head = list(best.values())
+    return head + [p for p in passages if p not in head]
 
 
 def diversify(passages: list[Passage], lift_max: int = 2) -> list[Passage]:
