@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.facts import question_predicates
-from ingest.normalize import fold, has_diacritics, normalize_query
+from ingest.normalize import TERM_RANGE_RE, YEAR_RE, fold, has_diacritics, normalize_query
 from vectorstore.glossary import looks_english, translate_terms
 from vectorstore.textproc import (
     ABBREVIATIONS,
@@ -60,8 +60,6 @@ _ORG_NAMES_RE = re.compile(
     r"inspection committee|party organi[sz]ations?)",
     re.IGNORECASE,
 )
-_TERM_RE = re.compile(r"\b(19|20)\d{2}\s*[-–]\s*(19|20)\d{2}\b")
-_YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
 _TARGET = re.compile(r"\b(chi tieu|target|goal|ke hoach de ra)\b")
 
 
@@ -184,7 +182,7 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
         wants_target=bool(_TARGET.search(folded)),
         wants_list=bool(_KINDS_OF.search(folded)),
         wants_several=len(COUNT_CUE_RE.findall(folded)) >= 2,
-        years=tuple(m.group(0) for m in _YEAR_RE.finditer(_TERM_RE.sub(" ", text))),
+        years=tuple(m.group(0) for m in YEAR_RE.finditer(TERM_RANGE_RE.sub(" ", text))),
         asks_who=is_who_question(text),
         context=context,
         words=tuple(re.findall(r"\w+", vi_view)),

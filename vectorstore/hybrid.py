@@ -1,5 +1,6 @@
-"""Hybrid search: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank, then diversified
-so that when several reports match, each one's best passage is near the top."""
+"""Hybrid search: dense (Chroma) and lexical (BM25) rankings, plus figure sentences for count questions
+and passages naming people for "who" questions, fused by reciprocal rank; then spread over reports so
+that when several reports match, each one's best passage is near the top."""
 
 from __future__ import annotations
 
@@ -116,8 +117,8 @@ def each_report_first(passages: list[Passage]) -> list[Passage]:
     return head + [p for p in passages if p not in head]
 
 
-def diversify(passages: list[Passage], lift_max: int = 2) -> list[Passage]:
-    """Keep the order, but lift the best passage of up to `lift_max` other reports found within the first
+def diversify(passages: list[Passage]) -> list[Passage]:
+    """Keep the order, but lift the best passage of up to LIFT_MAX other reports found within the first
     LIFT_WITHIN right after the top one: answers spread over reports are not crowded out by one report."""
     if not passages:
         return passages
@@ -125,7 +126,7 @@ def diversify(passages: list[Passage], lift_max: int = 2) -> list[Passage]:
     lifted: list[Passage] = []
     seen_docs = {top.chunk.doc_key}
     for passage in passages[1:LIFT_WITHIN]:
-        if passage.chunk.doc_key not in seen_docs and len(lifted) < lift_max:
+        if passage.chunk.doc_key not in seen_docs and len(lifted) < LIFT_MAX:
             lifted.append(passage)
         seen_docs.add(passage.chunk.doc_key)
     rest = [p for p in passages[1:] if p not in lifted]

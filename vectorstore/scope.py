@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from assistant.types import ReportMeta
 from ingest.metadata import PROVINCES
-from ingest.normalize import fold
+from ingest.normalize import TERM_RANGE_RE, YEAR_RE, fold
 
 _BODY_CUES = {
     "khoi": (r"dang bo khoi", r"dang uy khoi", r"khoi cac co quan", r"\bbloc\b", r"provincial agencies"),
@@ -30,8 +30,6 @@ _KIND_CUES = {
     "news": (r"hoi nghi tong ket", r"year-?end", r"conference", r"article", r"bai viet"),
     "annual_summary": (r"tong ket .*nam \d{4}", r"annual"),
 }
-_YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
-_TERM_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 # "Which reports mention ...": the question is about all reports, whatever else it names.
 ACROSS_REPORTS_RE = re.compile(
     r"nhung bao cao nao|bao cao nao|which (of the )?reports|all reports|cac bao cao"
@@ -60,11 +58,11 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
     folded = fold(question)
     if ACROSS_REPORTS_RE.search(folded):
         return None
-    terms = {f"{a}–{b}" for a, b in _TERM_RE.findall(folded)}
+    terms = {f"{a}–{b}" for a, b in TERM_RANGE_RE.findall(folded)}
     provinces = _provinces_named(folded)
     bodies = {b for b, pats in _BODY_CUES.items() if _cues(pats, folded)}
     kinds = {k for k, pats in _KIND_CUES.items() if _cues(pats, folded)}
-    years = set(m.group(0) for m in _YEAR_RE.finditer(folded))
+    years = set(YEAR_RE.findall(folded))
     if not (provinces or bodies or kinds):
         return None
     scores: dict[str, int] = {}

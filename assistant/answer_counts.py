@@ -1,0 +1,227 @@
+"""Counts and comparisons: a report's figures that answer the question, scored and described, one
+line per report."""
+
+from __future__ import annotations
+
+import bisect
+
+from assistant.answer_words import _WORDS_RE, Evidence
+from assistant.question import Question
+from assistant.types import Fact
+from assistant.wording import count_word, gloss, phrase, report_label
+from ingest.fact_vocabulary import KNOWN_PREDICATES
+from ingest.facts import predicate_matches, top_level
+from ingest.normalize import TERM_RANGE_RE, fold
+from ingest.numbers import format_number
+from vectorstore.textproc import STOPWORDS
+
+MIN_FACT_SCORE = 2.0
+FACT_MIN_COVERAGE = 0.3  # share of the question's words near a figure
+# Verbs that set the scene ("sau hợp nhất", "trong triển khai") more often than they name what was
+# counted: a figure with another verb still answers.
+_CONTEXT_VERBS = {
+    "merge",
+    "establish",
+    "implement",
+    "organize",
+    "manage",
+    "build",
+    "apply",
+    "complete",
+    "achieve",
+}
+_PREDICATE_FORMS: dict[str, list[str]] = {}
+for _form, _key in KNOWN_PREDICATES.items():
+    _PREDICATE_FORMS.setdefault(_key, []).append(_form)
+_PEOPLE_UNITS = {"dong chi", "nguoi"}
+_PEOPLE_NOUNS = {"dang vien", "uy vien", "can bo", "cong chuc", "thanh vien", "nguoi", "dong chi"}
+
+
+class CountAnswers:
+    """Expects from the host: texts, metas, facts, _overlap and _doc_sentences."""
+
+    def _fact_score(self, q: Question, fact: Fact, facts: list[Fact]) -> float:
+        """How well a figure answers the question: the verb asked about (required when the question
+        names it), the thing counted, and the words around the figure."""
+        counted = f"{fact.subject} {fact.unit}"
+        context = self.texts[fact.doc_key][fact.sentence_start : fact.sentence_end] + " " + fact.section
+        score = 0.0
+        if q.predicates:
+            if any(self._does(fact, key) for key in q.predicates):
+                score += 3.0
+            elif not q.inherited_predicates and not set(q.predicates) <= _CONTEXT_VERBS:
+                return 0.0  # asked how many were disciplined: a figure of another action is no answer
+        if q.units:
+            score += 2.0 if self._unit_hit(q, fact) else 1.0 if self._people_for_people(q, fact) else -1.5
+        words_near = self._overlap(q, f"{context} {counted}")
+        if words_near < 3.0 * FACT_MIN_COVERAGE:
+            return 0.0  # the figure counts something, but not what the question is about
+        score += self._overlap(q, context) + 2.0 * self._overlap(q, counted) / 3.0
+        if fact in top_level(facts):
+            score += 0.5  # a total before its parts, unless the question names the part's verb
+        if q.wants_target and fact.target is not None:
+            score += 1.5
+        if q.wants_list and len(self._siblings(fact)) > 1:
+            score += 2.0
+        return score
+
+    @staticmethod
+    def _does(fact: Fact, key: str) -> bool:
+        """The figure answers the verb asked about: its own verb, or the verb inside what it counts
+        ("04 lớp bồi dưỡng lý luận chính trị" answers a question about "bồi dưỡng")."""
+        if predicate_matches(fact.predicate, key):
+            return True
+        counted = f" {fact.subject.lower()} "
+        return any(f" {form} " in counted for form in _PREDICATE_FORMS.get(key, ()))
+
+    @staticmethod
+    def _people_for_people(q: Question, fact: Fact) -> bool:
+        """ "05 đồng chí" may answer "bao nhiêu ủy viên": reports count people as "đồng chí"."""
+        return fold(fact.unit) in _PEOPLE_UNITS and any(u in _PEOPLE_NOUNS for u in q.units)
+
+    @staticmethod
+    def _named_in_question(q: Question, fact: Fact) -> bool:
+        """The question names what this figure counts ("... thẻ căn cước và tài khoản định danh?")."""
+        words = [w for w in _WORDS_RE.findall(fold(fact.subject)) if w not in STOPWORDS]
+        if len(words) <= len(fact.unit.split()):
+            return False  # just the unit ("đảng viên"): every question about members names it
+        asked = set(q.words)
+        return sum(w in asked for w in words) >= 0.6 * len(words)
+
+    @staticmethod
+    def _unit_hit(q: Question, fact: Fact) -> bool:
+        """A share answers a share question only; a count answers a question naming what it counts."""
+        if fact.unit == "%":
+            return "%" in q.units
+        counted = fold(f"{fact.subject} {fact.unit}")
+        return any(u in counted for u in q.units if u != "%")
+
+    def _report_figures(self, q: Question, key: str) -> tuple[float, list[Fact]] | None:
+        """A report's answer: its best figure, with the other figures of the same sentence the question
+        also asks for ("bao nhiêu lượt tổ chức và đảng viên") or the list it belongs to."""
+        facts = self.facts.get(key, [])
+        scores = {id(f): self._fact_score(q, f, facts) for f in facts if self._same_year(q, f)}
+        ranked = sorted(
+            (f for f in facts if scores.get(id(f), 0.0) >= MIN_FACT_SCORE), key=lambda f: -scores[id(f)]
+        )
+        if not ranked:
+            return None
+        fact = ranked[0]
+        top = scores[id(fact)]
+        chosen = self._siblings(fact) if q.wants_list or not q.units else [fact]
+        share = self._share_of(fact)
+        for other in top_level(facts):
+            if other in chosen or other is share or not self._same_sentence(fact, other):
+                continue
+            if any(p.value == fact.value for p in other.breakdown):
+                continue  # the total the chosen figure is part of
+            close = scores.get(id(other), 0.0) >= max(MIN_FACT_SCORE, top - 1.0)
+            if close or q.wants_several or self._named_in_question(q, other):
+                chosen.append(other)
+        return top, sorted(chosen, key=lambda f: f.start)
+
+    def _best_facts(self, q: Question, scope: list[str] | None) -> list[tuple[float, list[Fact]]]:
+        """Each report's figures, best report first; without a named report, only reports whose figure
+        counts the same thing (or answers the same verb) as the best one."""
+        found = [r for r in (self._report_figures(q, key) for key in scope or list(self.facts)) if r]
+        found.sort(key=lambda r: -r[0])
+        if found and not scope:
+            top = found[0][0]
+            found = [found[0]] + [
+                (s, fs) for s, fs in found[1:] if s >= 0.75 * top and any(self._on_topic(q, f) for f in fs)
+            ]
+        return found
+
+    def _on_topic(self, q: Question, fact: Fact) -> bool:
+        if q.units and not self._unit_hit(q, fact):
+            return False
+        return not q.predicates or any(self._does(fact, k) for k in q.predicates)
+
+    def _same_year(self, q: Question, fact: Fact) -> bool:
+        """A year named in the question must stand near the figure (sentence, section, title or date),
+        as a year, not inside a term "2020 - 2025": a figure of another year is not an answer."""
+        if not q.years:
+            return True
+        meta = self.metas[fact.doc_key]
+        context = self.texts[fact.doc_key][fact.sentence_start : fact.sentence_end]
+        around = TERM_RANGE_RE.sub(" ", f"{context} {fact.section} {meta.title} {meta.date}")
+        return all(year in around for year in q.years)
+
+    def _count(self, q: Question, scope: list[str] | None) -> tuple[list[str], list[Evidence], bool]:
+        best = self._best_facts(q, scope)
+        if not best:
+            return [], [], False
+        lines: list[str] = []
+        evidence: list[Evidence] = []
+        if len(best) > 1:
+            lines.append(phrase(q.lang, "per_report", n=count_word(len(scope or self.metas), q.lang)))
+        for score, figures in best:
+            first = figures[0]
+            start = min(f.sentence_start for f in figures)
+            end = max(f.sentence_end for f in figures)
+            evidence.append(Evidence(first.doc_key, start, end, first.section, score))
+            statement = "; ".join(self._describe(f, q.lang) for f in figures)
+            label = report_label(self.metas[first.doc_key], q.lang)
+            prefix = "- " if len(best) > 1 else ""
+            lines.append(f"{prefix}**{label}**: {statement} [{len(evidence)}]")
+        if len(best) > 1 and len(best) < len(scope or self.metas):
+            lines.append(phrase(q.lang, "others_silent"))
+        return lines, evidence, True
+
+    def _siblings(self, fact: Fact) -> list[Fact]:
+        """A list of counts after one verb ("hỗ trợ xây dựng 02 chỉ dẫn địa lý, 05 nhãn hiệu ...") is
+        answered whole."""
+        facts = top_level(self.facts[fact.doc_key])
+        same = [
+            f for f in facts if self._same_sentence(f, fact) and f.predicate == fact.predicate and f.predicate
+        ]
+        return same if len(same) > 1 and len({f.unit for f in same}) > 1 else [fact]
+
+    def _share_of(self, fact: Fact) -> Fact | None:
+        """ "23 đồng chí (chiếm 34.84%)": the share stated right after a count belongs to it."""
+        if fact.unit == "%":
+            return None
+        for other in self.facts[fact.doc_key]:
+            if other.unit == "%" and self._same_sentence(other, fact) and 0 < other.start - fact.end < 20:
+                return other
+        return None
+
+    def _describe(self, fact: Fact, lang: str) -> str:
+        """ "xử lý kỷ luật 50 đảng viên (trong đó khiển trách: 30, ...; chỉ tiêu: 400)" """
+        number = format_number(fact.value, lang)
+        qualifier = f"{fact.qualifier} " if fact.approx and fact.qualifier else ""
+        noun = fact.subject if fact.unit and fact.subject.lower().startswith(fact.unit.lower()) else fact.unit
+        if fact.unit == "%":
+            amount = f"{qualifier}{number}%"
+            what = f"{gloss(fact.subject, lang)}: " if fact.subject else ""
+        else:
+            amount = f"{qualifier}{number} {gloss(noun, lang)}".strip()
+            what = ""
+        verb = gloss(fact.predicate, lang)
+        head = f"{what}{verb} {amount}".strip() if verb and not what else f"{what}{amount}"
+        if not verb and not what and fact.subject and fact.subject != noun:
+            head = f"{gloss(fact.subject, lang)}: {amount}"
+        extras: list[str] = []
+        share = self._share_of(fact)
+        if share is not None:
+            extras.append(f"{format_number(share.value, lang)}%")
+        if fact.breakdown:
+            parts = ", ".join(
+                f"{gloss(p.label, lang)}: {format_number(p.value, lang)}" for p in fact.breakdown
+            )
+            extras.append(f"{phrase(lang, 'of_which')} {parts}")
+        if fact.target is not None:
+            unit = "%" if fact.unit == "%" else f" {fact.unit}"
+            extras.append(f"{phrase(lang, 'target')}: {format_number(fact.target, lang)}{unit}".strip())
+        return head + (f" ({'; '.join(extras)})" if extras else "")
+
+    def _sentence_of(self, key: str, offset: int) -> tuple[int, int]:
+        """The whole sentence (not the clause a fact was read from) holding a character offset."""
+        spans = self._doc_sentences(key)
+        i = bisect.bisect_right([start for start, _ in spans], offset) - 1
+        return spans[i] if i >= 0 and offset < spans[i][1] else (offset, offset)
+
+    def _same_sentence(self, a: Fact, b: Fact) -> bool:
+        return a.doc_key == b.doc_key and self._sentence_of(a.doc_key, a.start) == self._sentence_of(
+            b.doc_key, b.start
+        )
