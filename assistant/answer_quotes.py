@@ -21,6 +21,9 @@ _QUESTION_COMPOUNDS = {
 }  # fmt: skip
 _LINE_RE = re.compile(r"[^\n]+")
 _SENTENCE_CUT_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
+_POST_RE = re.compile(
+    r"\b(bi thu|giam doc|chu tich|truong ban|chu nhiem|secretary|director|chair(man)?|head)\b"
+)
 _CAUSE_WORDS = ("nguyên nhân", "do ", "dẫn đến", "vì ", "chưa", "hạn chế", "khó khăn", "yếu kém")
 
 
@@ -97,6 +100,11 @@ class QuoteAnswers:
         if not scored or scored[0][1].score < MIN_COVERAGE or self._names_absent_concept(q):
             return [], [], False
         chosen = self._choose(q, scored)
+        if q.asks_who and _POST_RE.search(fold(q.text)):
+            # "Who is the secretary?" is answered by a name, not by sentences about the post.
+            chosen = [(ev, s) for ev, s in chosen if PERSON_NAME_RE.search(s)]
+            if not chosen:
+                return [], [], False
         return self._quote_lines(q, chosen), [ev for ev, _ in chosen], True
 
     def _names_absent_concept(self, q: Question) -> bool:
@@ -165,6 +173,9 @@ def _is_label(sentence: str) -> bool:
 
 
 def _is_heading(sentence: str) -> bool:
+    """A heading line alone; a heading joined to the sentence under it is that sentence."""
+    if "\n" in sentence.strip():
+        return False
     return len(sentence.split()) <= 20 and (parse_heading(sentence) is not None or sentence.isupper())
 
 

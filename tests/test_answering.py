@@ -136,3 +136,21 @@ def test_a_part_of_a_breakdown_is_answered_on_its_own(engine):
 def test_several_figures_the_question_names(engine):
     answer = engine.ask("Đảng bộ Khối đã xử lý kỷ luật bao nhiêu tổ chức đảng và bao nhiêu đảng viên?")
     assert "2 tổ chức đảng" in answer.text and "24 đảng viên" in answer.text
+
+
+def test_who_holds_a_post_needs_a_name(tmp_path, make_engine):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "I. TÌNH HÌNH\nĐ/c Nguyễn Văn An, Bí thư Đảng ủy, chủ trì Hội nghị tổng kết.\n", encoding="utf-8"
+    )
+    (folder / "b.txt").write_text(
+        "I. TÌNH HÌNH\nBí thư Đảng ủy Sở tỉnh Nam Định thường xuyên chỉ đạo công tác kiểm tra.\n",
+        encoding="utf-8",
+    )
+    engine = make_engine()
+    engine.ingest([folder], show_progress=False)
+    answer = engine.ask("Ai là Bí thư Đảng ủy chủ trì Hội nghị tổng kết?")
+    assert answer.found and "Nguyễn Văn An" in answer.text
+    missing = engine.ask("Ai là Bí thư Đảng ủy Sở tỉnh Nam Định?")
+    assert not missing.found  # the report names the post but nobody in it

@@ -65,9 +65,11 @@ COUNT_CUE_RE = re.compile(
 WHO_CUE_RE = re.compile(r"\b(who|whom|ai|ho ten|ten la|ten gi)\b")
 _SURNAMES = (
     "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trương|Đoàn|Lương|Mai|Tô|"
-    "Hà|Cao|Lưu|Tạ|Chu|Phùng|Kiều|Quách|Thái|Lâm|Trịnh|Văn|Hứa|Triệu|Khổng|La|Đào|Đàm|Tăng|Giang"
+    "Hà|Cao|Lưu|Tạ|Chu|Phùng|Kiều|Quách|Thái|Lâm|Trịnh|Hứa|Triệu|Khổng|La|Đào|Đàm|Tăng|Giang"
 )
-PERSON_NAME_RE = re.compile(rf"\b(?:{_SURNAMES})(?: [A-ZĐ][a-zà-ỹđ]+){{1,3}}\b")
+# A full name has three or four words ("Phạm Quang Nguyên"); two-word capitals are mostly places ("Thái
+# Bình"), and "Hồ Chí Minh" in these reports is the ideology, not a person taking part.
+PERSON_NAME_RE = re.compile(rf"\b(?!Hồ Chí Minh)(?:{_SURNAMES})(?: [A-ZĐ][a-zà-ỹđ]+){{2,3}}\b")
 
 
 def is_who_question(text: str) -> bool:
