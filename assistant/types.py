@@ -1,4 +1,7 @@
-"""Data types by stage: Document -> Chunk -> Passage -> Fact -> Citation -> Answer."""
+"""Data types by stage: LoadedText -> ReportMeta -> Chunk -> Passage -> Fact -> Citation -> Answer.
+
+A whole ingested report (normalised text, chunks, tokens, facts) is stored as `vectorstore.index.DocRecord`.
+"""
 
 from __future__ import annotations
 
@@ -45,19 +48,6 @@ class ReportMeta:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class Document:
-    """A normalised report. `text` is what chunks and citations index into; `original` is kept as read."""
-
-    key: str  # stable id derived from the source path
-    source: str  # absolute path
-    text: str
-    original: str
-    meta: ReportMeta
-    content_hash: str
-    pages: tuple[PageSpan, ...] = ()
 
 
 @dataclass(frozen=True)
