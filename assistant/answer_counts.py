@@ -10,7 +10,7 @@ from assistant.question import Question
 from assistant.types import Fact
 from assistant.wording import count_word, gloss, phrase, report_label
 from ingest.fact_vocabulary import KNOWN_PREDICATES
-from ingest.facts import predicate_matches, top_level
+from ingest.facts import predicate_matches
 from ingest.normalize import TERM_RANGE_RE, fold
 from ingest.numbers import format_number
 from vectorstore.textproc import STOPWORDS
@@ -38,9 +38,9 @@ _PEOPLE_NOUNS = {"dang vien", "uy vien", "can bo", "cong chuc", "thanh vien", "n
 
 
 class CountAnswers:
-    """Expects from the host: texts, metas, facts, _overlap and _doc_sentences."""
+    """Expects from the host: texts, metas, facts, top_facts, _overlap and _doc_sentences."""
 
-    def _fact_score(self, q: Question, fact: Fact, facts: list[Fact]) -> float:
+    def _fact_score(self, q: Question, fact: Fact) -> float:
         """How well a figure answers the question: the verb asked about (required when the question
         names it), the thing counted, and the words around the figure."""
         counted = f"{fact.subject} {fact.unit}"
@@ -57,7 +57,7 @@ class CountAnswers:
         if words_near < 3.0 * FACT_MIN_COVERAGE:
             return 0.0  # the figure counts something, but not what the question is about
         score += self._overlap(q, context) + 2.0 * self._overlap(q, counted) / 3.0
-        if fact in top_level(facts):
+        if fact in self.top_facts[fact.doc_key]:
             score += 0.5  # a total before its parts, unless the question names the part's verb
         if q.wants_target and fact.target is not None:
             score += 1.5
@@ -100,7 +100,7 @@ class CountAnswers:
         """A report's answer: its best figure, with the other figures of the same sentence the question
         also asks for ("bao nhiêu lượt tổ chức và đảng viên") or the list it belongs to."""
         facts = self.facts.get(key, [])
-        scores = {id(f): self._fact_score(q, f, facts) for f in facts if self._same_year(q, f)}
+        scores = {id(f): self._fact_score(q, f) for f in facts if self._same_year(q, f)}
         ranked = sorted(
             (f for f in facts if scores.get(id(f), 0.0) >= MIN_FACT_SCORE), key=lambda f: -scores[id(f)]
         )
@@ -110,7 +110,7 @@ class CountAnswers:
         top = scores[id(fact)]
         chosen = self._siblings(fact) if q.wants_list or not q.units else [fact]
         share = self._share_of(fact)
-        for other in top_level(facts):
+        for other in self.top_facts[key]:
             if other in chosen or other is share or not self._same_sentence(fact, other):
                 continue
             if any(p.value == fact.value for p in other.breakdown):
@@ -171,7 +171,7 @@ class CountAnswers:
     def _siblings(self, fact: Fact) -> list[Fact]:
         """A list of counts after one verb ("hỗ trợ xây dựng 02 chỉ dẫn địa lý, 05 nhãn hiệu ...") is
         answered whole."""
-        facts = top_level(self.facts[fact.doc_key])
+        facts = self.top_facts[fact.doc_key]
         same = [
             f for f in facts if self._same_sentence(f, fact) and f.predicate == fact.predicate and f.predicate
         ]

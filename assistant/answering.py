@@ -16,6 +16,7 @@ from assistant.citations import drop_unsupported_lines
 from assistant.question import Question
 from assistant.types import Answer, Citation, Fact, Passage, ReportMeta
 from assistant.wording import phrase, report_label
+from ingest.facts import top_level
 from ingest.normalize import YEAR_RE, fold
 from vectorstore.scope import strip_naming
 from vectorstore.textproc import ABBREVIATIONS, STOPWORDS, document_tokens
@@ -50,6 +51,8 @@ class Answerer(CountAnswers, QuoteAnswers):
         self.texts = texts
         self.metas = metas
         self.facts = facts
+        # Totals and stand-alone figures (not breakdown parts), worked out once per index load.
+        self.top_facts = {key: top_level(report_facts) for key, report_facts in facts.items()}
         self.idf = idf
         self.known = known
         self._sentence_cache: dict[str, list[tuple[int, int]]] = {}
