@@ -8,7 +8,7 @@ import bisect
 from assistant.answer_words import _WORDS_RE, Evidence
 from assistant.question import Question
 from assistant.types import Fact
-from assistant.wording import count_word, gloss, phrase, report_label
+from assistant.wording import QUALIFIERS_EN, count_word, english_word, gloss, phrase, report_label
 from ingest.fact_vocabulary import KNOWN_PREDICATES
 from ingest.facts import predicate_matches
 from ingest.normalize import TERM_RANGE_RE, fold
@@ -187,7 +187,10 @@ class CountAnswers:
         return None
 
     def _describe(self, fact: Fact, lang: str) -> str:
-        """ "xử lý kỷ luật 50 đảng viên (trong đó khiển trách: 30, ...; chỉ tiêu: 400)" """
+        """ "xử lý kỷ luật 50 đảng viên (trong đó khiển trách: 30, ...; chỉ tiêu: 400)"; in English
+        "50 party members (đảng viên) disciplined (xử lý kỷ luật) (of which khiển trách/reprimand 30, ...)"."""
+        if lang == "en" and fact.unit != "%" and english_word(fact.unit):
+            return self._describe_en(fact)
         number = format_number(fact.value, lang)
         qualifier = f"{fact.qualifier} " if fact.approx and fact.qualifier else ""
         noun = fact.subject if fact.unit and fact.subject.lower().startswith(fact.unit.lower()) else fact.unit
@@ -213,6 +216,29 @@ class CountAnswers:
         if fact.target is not None:
             unit = "%" if fact.unit == "%" else f" {fact.unit}"
             extras.append(f"{phrase(lang, 'target')}: {format_number(fact.target, lang)}{unit}".strip())
+        return head + (f" ({'; '.join(extras)})" if extras else "")
+
+    def _describe_en(self, fact: Fact) -> str:
+        """English words around the report's own Vietnamese terms and figures."""
+        number = format_number(fact.value, "en")
+        qualifier = QUALIFIERS_EN.get(fact.qualifier.lower(), fact.qualifier) if fact.approx else ""
+        noun = fact.subject if fact.subject.lower().startswith(fact.unit.lower()) else fact.unit
+        head = " ".join(p for p in (qualifier, number, f"{english_word(fact.unit)} ({noun})") if p)
+        if fact.predicate:
+            verb = english_word(fact.predicate)
+            head += f" {verb} ({fact.predicate})" if verb else f" ({fact.predicate})"
+        extras: list[str] = []
+        share = self._share_of(fact)
+        if share is not None:
+            extras.append(f"{format_number(share.value, 'en')}%")
+        if fact.breakdown:
+            parts = ", ".join(
+                f"{p.label}/{english_word(p.label) or p.label} {format_number(p.value, 'en')}"
+                for p in fact.breakdown
+            )
+            extras.append(f"of which {parts}")
+        if fact.target is not None:
+            extras.append(f"target: {format_number(fact.target, 'en')} {fact.unit}".strip())
         return head + (f" ({'; '.join(extras)})" if extras else "")
 
     def _sentence_of(self, key: str, offset: int) -> tuple[int, int]:

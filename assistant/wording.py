@@ -76,13 +76,21 @@ def report_label(meta: ReportMeta, lang: str) -> str:
     return f"{kind} — {body}" + (f" ({where})" if where else "")
 
 
+def english_word(vietnamese: str) -> str | None:
+    """The glossary's word for the whole phrase, else for the longest glossary term inside it, else the
+    verb's canonical key; None when none is known."""
+    if not vietnamese:
+        return None
+    return english_gloss(vietnamese) or _inner_gloss(vietnamese) or _predicate_gloss(vietnamese)
+
+
 def gloss(vietnamese: str, lang: str) -> str:
-    """ "khiển trách" -> "khiển trách (reprimand)" in English answers: the glossary's word for the whole
-    phrase, else for the longest glossary term inside it, else the verb's canonical key."""
-    if lang != "en" or not vietnamese:
-        return vietnamese
-    english = english_gloss(vietnamese) or _inner_gloss(vietnamese) or _predicate_gloss(vietnamese)
+    """ "khiển trách" -> "khiển trách (reprimand)" in English answers."""
+    english = english_word(vietnamese) if lang == "en" else None
     return f"{vietnamese} ({english})" if english else vietnamese
+
+
+QUALIFIERS_EN = {"trên": "over", "hơn": "more than", "gần": "nearly", "dưới": "under", "khoảng": "about"}
 
 
 def _inner_gloss(phrase_vi: str) -> str | None:
