@@ -4,10 +4,11 @@ line per report."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 from assistant.answer_words import _WORDS_RE, Evidence
 from assistant.question import Question
-from assistant.types import Fact
+from assistant.types import Fact, FactPart
 from assistant.wording import QUALIFIERS_EN, count_word, english_word, gloss, phrase, report_label
 from ingest.fact_vocabulary import KNOWN_PREDICATES
 from ingest.facts import predicate_matches
@@ -204,19 +205,23 @@ class CountAnswers:
         head = f"{what}{verb} {amount}".strip() if verb and not what else f"{what}{amount}"
         if not verb and not what and fact.subject and fact.subject != noun:
             head = f"{gloss(fact.subject, lang)}: {amount}"
+        return head + self._extras(
+            fact, lang, lambda p: f"{gloss(p.label, lang)}: {format_number(p.value, lang)}"
+        )
+
+    def _extras(self, fact: Fact, lang: str, part: Callable[[FactPart], str]) -> str:
+        """ "(34.84%; trong đó khiển trách: 30, ...; chỉ tiêu: 400 đảng viên)": the share, the breakdown
+        (each part written by `part`) and the target that go with a figure."""
         extras: list[str] = []
         share = self._share_of(fact)
         if share is not None:
             extras.append(f"{format_number(share.value, lang)}%")
         if fact.breakdown:
-            parts = ", ".join(
-                f"{gloss(p.label, lang)}: {format_number(p.value, lang)}" for p in fact.breakdown
-            )
-            extras.append(f"{phrase(lang, 'of_which')} {parts}")
+            extras.append(f"{phrase(lang, 'of_which')} {', '.join(part(p) for p in fact.breakdown)}")
         if fact.target is not None:
             unit = "%" if fact.unit == "%" else f" {fact.unit}"
             extras.append(f"{phrase(lang, 'target')}: {format_number(fact.target, lang)}{unit}".strip())
-        return head + (f" ({'; '.join(extras)})" if extras else "")
+        return f" ({'; '.join(extras)})" if extras else ""
 
     def _describe_en(self, fact: Fact) -> str:
         """English words around the report's own Vietnamese terms and figures."""
@@ -227,19 +232,11 @@ class CountAnswers:
         if fact.predicate:
             verb = english_word(fact.predicate)
             head += f" {verb} ({fact.predicate})" if verb else f" ({fact.predicate})"
-        extras: list[str] = []
-        share = self._share_of(fact)
-        if share is not None:
-            extras.append(f"{format_number(share.value, 'en')}%")
-        if fact.breakdown:
-            parts = ", ".join(
-                f"{p.label}/{english_word(p.label) or p.label} {format_number(p.value, 'en')}"
-                for p in fact.breakdown
-            )
-            extras.append(f"of which {parts}")
-        if fact.target is not None:
-            extras.append(f"target: {format_number(fact.target, 'en')} {fact.unit}".strip())
-        return head + (f" ({'; '.join(extras)})" if extras else "")
+        return head + self._extras(
+            fact,
+            "en",
+            lambda p: f"{p.label}/{english_word(p.label) or p.label} {format_number(p.value, 'en')}",
+        )
 
     def _sentence_of(self, key: str, offset: int) -> tuple[int, int]:
         """The whole sentence (not the clause a fact was read from) holding a character offset."""

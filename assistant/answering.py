@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 from assistant.answer_counts import CountAnswers
 from assistant.answer_quotes import QuoteAnswers
@@ -83,7 +84,7 @@ class Answerer(CountAnswers, QuoteAnswers):
         words = q.informative
         if not words:
             return 3.0
-        present = set(document_tokens(text))
+        present = _token_set(text)
         total = sum(self.idf(w) for w in words)
         return 3.0 * sum(self.idf(w) for w in words if w in present) / total
 
@@ -180,6 +181,12 @@ def _strip_terms(words: list[str]) -> list[str]:
             continue
         out.append(word)
     return out
+
+
+@lru_cache(maxsize=50_000)
+def _token_set(text: str) -> frozenset[str]:
+    """Tokens of a sentence; the same sentences come back question after question, segmented once."""
+    return frozenset(document_tokens(text))
 
 
 def idf_from(table: dict[str, float]) -> Callable[[str], float]:

@@ -175,13 +175,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def chunk_document(text: str, doc_key: str, meta: ReportMeta) -> list[Chunk]:
+def chunk_document(text: str, doc_key: str, meta: ReportMeta, id_prefix: str = "") -> list[Chunk]:
+    """Chunks of a report; ids are `<id_prefix or doc_key>:<position>`."""
     chunks: list[Chunk] = []
     for block in _pack(_blocks(text)):
         for start, end in _split_long(text, block):
             chunks.append(
                 Chunk(
-                    id=f"{doc_key}:{len(chunks):04d}",
+                    id=f"{id_prefix or doc_key}:{len(chunks):04d}",
                     doc_key=doc_key,
                     text=text[start:end],
                     start=start,

@@ -57,16 +57,14 @@ class IngestSummary:
         return out
 
 
-def build_record(path: Path) -> DocRecord:
-    """Everything but the vectors, computed before anything stored is touched."""
-    data = path.read_bytes()
+def build_record(path: Path, content_hash: str) -> DocRecord:
+    """Everything but the vectors, computed before anything stored is touched. Chunk ids carry the
+    content hash, so a changed file's new vectors never overwrite the old ones before it is recorded."""
     loaded = load_file(path)
     text = normalize_text(loaded.text)
     key = doc_key_for(path)
-    content_hash = hashlib.sha256(data).hexdigest()
     meta = read_metadata(text, path.name)
-    chunks = chunk_document(text, f"{key}:{content_hash[:8]}", meta)
-    chunks = [_with_doc_key(c, key) for c in chunks]
+    chunks = chunk_document(text, key, meta, id_prefix=f"{key}:{content_hash[:8]}")
     facts = extract_facts(text, key, sections=lambda offset: section_at(chunks, offset))
     return DocRecord(
         key=key,
@@ -84,12 +82,6 @@ def build_record(path: Path) -> DocRecord:
         ],
         facts=facts_to_json(facts),
     )
-
-
-def _with_doc_key(chunk, key: str):
-    from dataclasses import replace
-
-    return replace(chunk, doc_key=key)
 
 
 def _file_hash(path: Path) -> str:
@@ -140,10 +132,11 @@ class Ingester:
     def _ingest_one(self, path: Path, key: str, summary: IngestSummary) -> str:
         entry = self.index.entries.get(key)
         try:
-            if entry and entry["hash"] == _file_hash(path) and entry.get("pipeline") == PIPELINE_VERSION:
+            content_hash = _file_hash(path)
+            if entry and entry["hash"] == content_hash and entry.get("pipeline") == PIPELINE_VERSION:
                 summary.unchanged.append(path.name)
                 return "unchanged"
-            record = build_record(path)
+            record = build_record(path, content_hash)
             self.store.add(record.chunks)
             summary.chunks_embedded += len(record.chunks)
             self.index.save(record, self.store.embedder.name, PIPELINE_VERSION)
