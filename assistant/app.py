@@ -8,8 +8,6 @@ the index directory. The engine is handed in finished; this module only presents
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import threading
 from importlib import resources
 from pathlib import Path
@@ -19,9 +17,10 @@ import gradio as gr
 from assistant.app_handlers import ChatApp
 from assistant.app_render import CONTEXT_PLACEHOLDER
 from assistant.app_reports import report_choices, reports_table_html, status_html
-from assistant.app_safety import ACCEPTED, DEFAULT_MAX_UPLOAD_MB, _env_int, is_loopback, resolve_auth
+from assistant.app_safety import ACCEPTED, is_loopback, resolve_auth
 from assistant.engine import Engine
-from assistant.errors import ConfigError
+from assistant.settings import Settings
+from ingest.errors import ConfigError
 
 log = logging.getLogger("report_assistant.app")
 
@@ -188,16 +187,15 @@ def make_theme() -> gr.themes.Base:
 
 
 def launch_options(
-    host: str = "127.0.0.1", auth: list[tuple[str, str]] | None = None, max_upload_mb: int | None = None
+    settings: Settings, host: str = "127.0.0.1", auth: list[tuple[str, str]] | None = None
 ) -> dict:
     """Everything `launch` is given, in one place: the safe defaults are not optional."""
-    mb = max_upload_mb or _env_int("REPORT_ASSISTANT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
     return {
         "server_name": host,
         "share": False,
         "auth": auth,
         "auth_message": "Trợ lý báo cáo — đăng nhập để tiếp tục." if auth else None,
-        "max_file_size": f"{mb}mb",
+        "max_file_size": f"{settings.max_upload_mb}mb",
         "theme": make_theme(),
         "css_paths": [STATIC_DIR / "app.css"],
         "ssr_mode": False,
@@ -206,17 +204,9 @@ def launch_options(
         "enable_monitoring": False,
         "show_error": False,
         "footer_links": ["api"],
-        "inbrowser": _should_open_browser(host),
+        # Open the user's browser when there is a screen to show it on, never for a server.
+        "inbrowser": settings.open_browser and is_loopback(host),
     }
-
-
-def _should_open_browser(host: str) -> bool:
-    """Open the user's browser on the app when there is a screen to show it (never on a server)."""
-    if os.environ.get("REPORT_ASSISTANT_OPEN_BROWSER", "1") == "0" or not is_loopback(host):
-        return False
-    return sys.platform in ("win32", "darwin") or bool(
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    )
 
 
 # --- serve -------------------------------------------------------------------------------------------
@@ -257,7 +247,7 @@ def serve(
     block: bool = True,
 ) -> gr.Blocks:
     """Start the chat app. Ingests `reports_dir` first; on an empty index, the bundled samples."""
-    auth = resolve_auth(host)
+    auth = resolve_auth(host, engine.settings.logins)
     if reports_dir is not None:
         reports_dir = Path(reports_dir)
         if not reports_dir.exists():
@@ -270,7 +260,12 @@ def serve(
     threading.Thread(target=_warm_up, args=(engine,), daemon=True).start()
     demo.queue(default_concurrency_limit=4)
     try:
-        demo.launch(server_port=port, prevent_thread_lock=True, quiet=True, **launch_options(host, auth))
+        demo.launch(
+            server_port=port,
+            prevent_thread_lock=True,
+            quiet=True,
+            **launch_options(engine.settings, host, auth),
+        )
     except OSError as exc:  # the port is taken, or the host is not an address of this machine
         raise ConfigError(
             f"Cannot listen on {host}:{port} ({exc}); choose another --port or --host."

@@ -25,13 +25,13 @@ from assistant.app_render import (
     escape_md,
 )
 from assistant.app_reports import EMPTY_INDEX_MESSAGE, report_choices, reports_table_html, status_html
-from assistant.app_safety import ACCEPTED, DEFAULT_MAX_UPLOAD_MB, _env_int, safe_filename
+from assistant.app_safety import ACCEPTED, safe_filename
 from assistant.app_turns import error_turn, export_choices, note_items, turn_from_answer
 from assistant.engine import Engine
-from assistant.errors import ReportAssistantError
 from assistant.export import to_docx, to_markdown
+from ingest.errors import ReportAssistantError
 from ingest.loaders import SUPPORTED_EXTENSIONS
-from vectorstore.index import doc_key_for
+from ingest.pipeline import report_key
 
 log = logging.getLogger("report_assistant.app")
 
@@ -46,9 +46,7 @@ class ChatApp:
     ) -> None:
         self.engine = engine
         self.uploads_dir = (uploads_dir or engine.settings.index_dir / "uploads").resolve()
-        self.max_upload_mb = max_upload_mb or _env_int(
-            "REPORT_ASSISTANT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB
-        )
+        self.max_upload_mb = max_upload_mb or engine.settings.max_upload_mb
         self.notes_dir = Path(tempfile.gettempdir()) / "report-assistant-notes"
 
     # questions -----------------------------------------------------------------------------------------
@@ -207,7 +205,7 @@ class ChatApp:
                 _restore(dest, previous)
                 results.append((name, f"Không đọc được: {failed[name]}", False))
                 continue
-            record = self.engine.records.get(doc_key_for(dest))
+            record = self.engine.records.get(report_key(dest))
             chunks = f" ({len(record.chunks)} đoạn)" if record else ""
             verb = (
                 "Đã cập nhật"

@@ -5,15 +5,15 @@ from __future__ import annotations
 import html
 import re
 
+from assistant.citations import MARKER_RE
 from assistant.engine import Engine
-from assistant.export import term_label
+from assistant.labels import details
 from ingest.numbers import numbers_in, same_number
 
 CONTEXT_PLACEHOLDER = (
     '<div class="ra-ctx-empty">Bấm vào số <b>[1]</b>, <b>[2]</b>… trong câu trả lời hoặc vào tên một nguồn '
     "để xem đoạn văn đó trong báo cáo.</div>"
 )
-_MARKER_RE = re.compile(r"\[(\d{1,3})\]")
 _BOLD_RE = re.compile(r"\*\*.+?\*\*")
 _MD_ANSWER_SPECIAL_RE = re.compile(r"([\\`_{}\[\]()#!|~>$])")
 _MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
@@ -38,7 +38,7 @@ def figure_values(answer: str, n: int | None = None) -> list[tuple[float, str]]:
     if n is not None:
         cited = [ln for ln in lines if f"[{n}]" in ln]
         lines = cited or lines
-    text = _MARKER_RE.sub(" ", _BOLD_RE.sub(" ", "\n".join(lines)))
+    text = MARKER_RE.sub(" ", _BOLD_RE.sub(" ", "\n".join(lines)))
     return [(value, _word_after(text, end)) for value, _start, end, _raw in numbers_in(text)]
 
 
@@ -107,14 +107,8 @@ def cite_ref(turn_index: int, n: int) -> str:
 
 
 def source_meta_line(source: dict) -> str:
-    parts = [source["issuing_body"] if source["issuing_body"] not in source["title"] else ""]
-    parts.append(
-        f"tỉnh {source['province']}"
-        if source["province"] and source["province"] not in source["title"]
-        else ""
-    )
-    parts.append(term_label(source["term"]) if source["term"] else "")
-    return " — ".join(p for p in parts if p)
+    parts = details(source["title"], source["issuing_body"], source["province"], source["term"], spelled=True)
+    return " — ".join(parts)
 
 
 def short_title(title: str, limit: int = 110) -> str:
@@ -127,7 +121,7 @@ def answer_markdown(turn_index: int, turn: dict, text: str | None = None) -> str
     if turn["error"]:
         return f"⚠️ {escape_md(turn['a'])}"
     numbers = {s["n"] for s in turn["sources"]}
-    pieces = _MARKER_RE.split(turn["a"] if text is None else text)
+    pieces = MARKER_RE.split(turn["a"] if text is None else text)
     # split() alternates text and marker numbers: text is escaped, known markers become links.
     body = "".join(
         escape_md_keep_format(piece)

@@ -6,30 +6,23 @@ import html
 
 from assistant.app_safety import ACCEPTED
 from assistant.engine import Engine
+from assistant.labels import full_label, kind_name
 
-KIND_LABELS = {
-    "term_review": "Kiểm điểm/tổng kết nhiệm kỳ",
-    "midterm_review": "Sơ kết giữa nhiệm kỳ",
-    "annual_summary": "Tổng kết năm",
-    "thematic_review": "Sơ kết/tổng kết chuyên đề",
-    "news": "Tin tức",
-    "report": "Báo cáo",
-}
 EMPTY_INDEX_MESSAGE = (
     "Chưa có báo cáo nào trong chỉ mục. Mở thẻ «Báo cáo» để tải báo cáo lên "
     f"({', '.join(ACCEPTED)}), rồi hỏi lại."
 )
 
 
-def report_label(meta, doc: str) -> str:
-    title = meta.title or doc
+def choice_label(meta) -> str:
+    """A report in the filter and removal lists: its label (a long title cut) and its file name."""
+    title = meta.title or meta.doc
     title = title if len(title) <= 90 else title[:88].rstrip() + "…"
-    extra = [p for p in (meta.issuing_body, meta.province, meta.term) if p and p not in title]
-    return " — ".join([title, *extra]) + f" [{doc}]"
+    return f"{full_label(title, meta.issuing_body, meta.province, meta.term)} [{meta.doc}]"
 
 
 def report_choices(engine: Engine) -> list[tuple[str, str]]:
-    return [(report_label(r.meta, r.meta.doc), r.key) for r in sorted_reports(engine)]
+    return [(choice_label(r.meta), r.key) for r in sorted_reports(engine)]
 
 
 def sorted_reports(engine: Engine):
@@ -45,7 +38,7 @@ def reports_table_html(engine: Engine) -> str:
         m = r.meta
         cells = [
             f'<div class="ra-rep-title">{html.escape(m.title or m.doc)}</div><div class="ra-rep-file">{html.escape(m.doc)}</div>',
-            html.escape(KIND_LABELS.get(m.kind, m.kind or "—")),
+            html.escape(kind_name(m.kind, "vi")),
             html.escape(m.issuing_body or "—"),
             html.escape(m.province or "—"),
             html.escape(m.term or "—"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.engine import Engine
 from assistant.export import NoteItem, NoteSource
-from assistant.types import Answer
+from ingest.types import Answer
 
 
 def turn_from_answer(engine: Engine, question: str, answer: Answer) -> dict:

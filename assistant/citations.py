@@ -1,4 +1,4 @@
-"""The citation check: every number an answer states must stand in a passage it cites.
+"""Citation markers and the citation check: every number an answer states must stand in a passage it cites.
 
 Run on every answer before it is shown. A line whose number is not in any cited passage (nor in the label
 of the report it names) is dropped; an answer left with no claim says it found nothing.
@@ -10,11 +10,16 @@ import re
 
 from ingest.numbers import numbers_in, same_number
 
-_MARKER_RE = re.compile(r"\[\d+\]")
+# "[3]": the marker an answer line carries for the passage it cites (the one pattern of the project).
+MARKER_RE = re.compile(r"\[(\d{1,3})\]")
+
+
+def markers_in(text: str) -> list[int]:
+    return [int(m) for m in MARKER_RE.findall(text)]
 
 
 def strip_markers(text: str) -> str:
-    return _MARKER_RE.sub(" ", text)
+    return MARKER_RE.sub(" ", text)
 
 
 def unsupported_numbers(text: str, supports: list[str], lang: str = "vi") -> list[str]:

@@ -9,8 +9,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.errors import ReportAssistantError
-from assistant.settings import Settings
+from assistant.settings import Settings, apply_offline_defaults
+from ingest.errors import ReportAssistantError
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = sub.add_parser("search", help="ranked passages for a query")
     search.add_argument("query", nargs="?")
-    search.add_argument("--batch", type=Path, help="JSONL file of {id, question}")
+    search.add_argument("--batch", type=Path, help="JSONL file of {id, question, history}")
     search.add_argument("--k", type=int, default=10)
     search.add_argument("--report", action="append", help="limit to a report (file name); repeatable")
     _common(search)
@@ -100,7 +100,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.batch:
         for item in _read_batch(args.batch):
-            passages = engine.search(item["question"], args.k, args.report)
+            passages = engine.search(item["question"], args.k, args.report, item.get("history") or [])
             _print_json({"id": item.get("id"), "passages": _passages_out(passages)})
         return 0
     if not args.query:
@@ -147,6 +147,7 @@ COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "serve":
 
 
 def main(argv: list[str] | None = None) -> int:
+    apply_offline_defaults()
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

@@ -61,14 +61,17 @@ def search_recall(gold: list[dict], search: Callable[[dict], list[str]]) -> dict
 
 
 def _question_with_history(item: dict) -> str:
-    """Search sees the previous question too, as a follow-up needs it."""
+    """The baseline sees the previous question too, as a follow-up needs it."""
     history = " ".join(turn["q"] for turn in item.get("history") or [])
     return f"{history} {item['question']}".strip()
 
 
 def project_search(engine) -> Callable[[dict], list[str]]:
+    """The project's retrieval as answers use it: the question parsed with its history, then searched."""
+
     def search(item: dict) -> list[str]:
-        return [p.chunk.text for p in engine.search(_question_with_history(item), k=max(CUTOFFS))]
+        passages = engine.search(item["question"], k=max(CUTOFFS), history=item.get("history") or [])
+        return [p.chunk.text for p in passages]
 
     return search
 
@@ -210,6 +213,9 @@ def _print_answer_table(rows: list[dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from assistant.settings import apply_offline_defaults
+
+    apply_offline_defaults()
     parser = argparse.ArgumentParser(prog="python -m assistant.evaluation")
     parser.add_argument("what", choices=["search", "answers"])
     parser.add_argument("--gold", default="../shared/eval/public.json")

@@ -21,8 +21,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from assistant.citations import MARKER_RE
+from assistant.labels import full_label
+
 NOTE_TITLE = "Ghi chú tóm tắt"
-MARKER_RE = re.compile(r"\[(\d{1,3})\]")
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 # XML 1.0 forbids most control characters; a report read from a damaged file may carry some.
 _XML_BAD_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -44,15 +46,8 @@ class NoteSource:
 
     def reference(self) -> str:
         """ "Title — issuing body — tỉnh X — nhiệm kỳ 2020–2025 — mục II > 2"; parts the title repeats are skipped."""
-        parts = [self.title or self.doc]
-        if self.issuing_body and self.issuing_body not in parts[0]:
-            parts.append(self.issuing_body)
-        if self.province and self.province not in parts[0]:
-            parts.append(f"tỉnh {self.province}")
-        if self.term:
-            parts.append(term_label(self.term))
-        if self.section:
-            parts.append(f"mục {self.section}")
+        label = full_label(self.title or self.doc, self.issuing_body, self.province, self.term, spelled=True)
+        parts = [label, f"mục {self.section}" if self.section else ""]
         return " — ".join(one_line(p) for p in parts if p)
 
     def footnote(self) -> str:
@@ -67,13 +62,6 @@ class NoteItem:
     question: str
     answer: str
     sources: dict[int, NoteSource] = field(default_factory=dict)
-
-
-def term_label(term: str) -> str:
-    """ "2020–2025" -> "nhiệm kỳ 2020–2025"; a single year -> "năm 2023"."""
-    if re.fullmatch(r"\d{4}", term):
-        return f"năm {term}"
-    return term if term.lower().startswith(("nhiệm kỳ", "năm")) else f"nhiệm kỳ {term}"
 
 
 def one_line(text: str) -> str:

@@ -9,9 +9,9 @@ from dataclasses import replace
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from assistant.citations import unsupported_numbers
-from assistant.errors import ConfigError
-from assistant.types import Answer
 from assistant.wording import phrase
+from ingest.errors import ConfigError
+from ingest.types import Answer
 from prompts import render
 
 

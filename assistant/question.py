@@ -1,73 +1,62 @@
-"""Question understanding: language, kind (count, why, list, reports, province, fact), what is counted,
-the verbs asked about, and follow-ups resolved against the previous turn."""
+"""Question understanding: language, kind, what is counted, the verbs asked about, the reports the question
+names and its content words, and follow-ups resolved against the previous turn. A Question is complete
+when parsed: search and the answerers only read it. The cue phrases are in the lexicon
+(ingest/lexicon/question_cues.tsv)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from functools import cache
 
-from ingest.facts import question_predicates
-from ingest.normalize import TERM_RANGE_RE, YEAR_RE, fold, has_diacritics, normalize_query
-from vectorstore.glossary import looks_english, translate_terms
-from vectorstore.textproc import (
-    ABBREVIATIONS,
-    COUNT_CUE_RE,
-    is_count_question,
-    is_who_question,
-    segmented_words,
+from ingest.glossary import looks_english, translate_terms
+from ingest.lexicon import (
+    ENGLISH_PREDICATES,
+    ENGLISH_STOPWORDS,
+    PREDICATES,
+    REPORT_NAMING,
+    STOPWORDS,
+    cues,
+    units_tagged,
+    words_regex,
 )
+from ingest.normalize import collapse_spaces, fold, has_diacritics, normalize_query
+from ingest.periods import YEAR_RE, single_years
+from ingest.tokens import segmented_words, spelled_out
+from ingest.types import Query, ReportMeta
+from vectorstore.scope import report_scope, strip_naming
 
-# Units a question may name (folded), longest first so "to chuc dang" wins over "to chuc".
-UNITS = sorted(
-    [
-        "dang vien", "to chuc dang", "to chuc co so dang", "chi bo", "lop", "uy vien", "dong chi",
-        "nguoi", "ty dong", "trieu dong", "du an", "de tai", "nhiem vu", "phong", "don vi", "chi cuc",
-        "nhan hieu", "sang che", "chi dan dia ly", "tap the", "ca nhan", "doan vien", "hoi vien", "cong chuc",
-        "can bo", "truong hop", "luot", "hoi nghi", "van ban", "sang kien", "doanh nghiep", "%",
-    ],
-    key=len,
-    reverse=True,
-)  # fmt: skip
-_FOLLOWUP_START = re.compile(
-    r"^(va|con|the|vay|trong do|so voi|and|what about|how about|of (those|them|these)|then|so)\b"
-)
-_FOLLOWUP_REFERENCE = re.compile(r"\b(that|those|them|it|do|nay|tren|ay)\b")
-_WHY = re.compile(r"\b(vi sao|tai sao|nguyen nhan|ly do|why|reason|causes?)\b")
-_ACROSS = re.compile(r"nhung bao cao nao|bao cao nao|which (of the )?reports|cac bao cao nao")
-_DOC_NUMBER = re.compile(r"\b(so hieu|so van ban|ky hieu van ban|document number|reference number)\b")
-_PROVINCE = re.compile(r"\b(tinh nao|which province|what province|thuoc tinh)\b")
-_LIST = re.compile(
-    r"\b(nhung (loai|hinh thuc|gi|noi dung|nhiem vu|giai phap|bai hoc)|nao|what (are|were)|list)\b"
-)
-_COMPARED = re.compile(
-    r"so với|so sánh|chênh|thay đổi|so voi|so sanh|chenh lech|thay doi|compared?|change|versus|\bvs\b"
-)
-_QUANTITY = re.compile(
-    r"\bsố\b|tỷ lệ|chỉ tiêu|so luong|ty le|chi tieu|number|size|share|target|how (many|much)"
-)
-# The noun a count question asks about: the words after "bao nhiêu" / "mấy" / "how many".
-_COUNTED_RE = re.compile(r"\b(?:bao nhieu|may|so luong|how many)\s+((?:[\w%]+\s*){1,3})")
-_NOT_COUNTED = {
-    "duoc", "bi", "da", "co", "la", "va", "thi", "nguoi", "were", "was", "did", "do", "does", "are", "is",
-    "of", "in", "the", "has", "have", "had",
-}  # fmt: skip
-_COUNTED_MARKED_RE = re.compile(r"\b(?:bao nhiêu|mấy|số lượng)\s+((?:[\w%]+[\s,]*){1,3})")
-_NOT_COUNTED_MARKED = {"được", "bị", "đã", "có", "là", "và", "thì", "người", "trong", "của"}
-_KINDS_OF = re.compile(r"\b(moi loai|nhung loai|loai nao|cac loai|which kinds|what kinds|what types|each)\b")
-# Organisation names hold verbs ("Ủy ban kiểm tra", "Ban Tổ chức"): they name who, not what was done.
-_ORG_NAMES_RE = re.compile(
-    r"(ủy ban kiểm tra|uy ban kiem tra|ubkt|ban tổ chức|ban to chuc|tổ chức (cơ sở )?đảng|to chuc (co so )?dang|"
-    r"inspection committee|party organi[sz]ations?)",
-    re.IGNORECASE,
-)
-_TARGET = re.compile(r"\b(chi tieu|target|goal|ke hoach de ra)\b")
+
+class QuestionKind(StrEnum):
+    COUNT = "count"  # how many, what share
+    COMPARISON = "comparison"  # figures compared with each other or a target
+    WHY = "why"
+    LIST = "list"
+    REPORTS = "reports"  # which reports mention ...
+    PROVINCE = "province"  # which province a report is from
+    DOC_NUMBER = "doc_number"  # a report's document number
+    FACT = "fact"  # anything else, answered by quoting
+
+
+METADATA_KINDS = frozenset({QuestionKind.PROVINCE, QuestionKind.DOC_NUMBER})
+
+
+@dataclass(frozen=True)
+class ReportsView:
+    """What question understanding needs of the index: the reports' metadata and whether a lexical token
+    occurs in any report."""
+
+    reports: Mapping[str, ReportMeta]
+    known: Callable[[str], bool]
 
 
 @dataclass(frozen=True)
 class Question:
     text: str  # the question as asked, normalised
     lang: str  # "vi" or "en"
-    kind: str  # count, why, list, reports, province, fact
+    kind: QuestionKind
     predicates: tuple[str, ...] = ()  # canonical keys, e.g. ("discipline",)
     inherited_predicates: bool = False  # taken from the previous turn, not said in this question
     units: tuple[str, ...] = ()  # folded unit words, e.g. ("dang vien",)
@@ -76,22 +65,140 @@ class Question:
     wants_several: bool = False  # "how many ... and how many ...": every figure of the sentence
     years: tuple[str, ...] = ()  # single years named ("năm 2023"), not terms ("2020–2025")
     asks_who: bool = False
+    across_reports: bool = False  # about all the reports: "những báo cáo nào ..."
     context: str = ""  # the previous question when this one follows up on it
     words: tuple[str, ...] = field(default_factory=tuple)  # folded words of the question itself
     compounds: tuple[str, ...] = ()  # its compound words ("nhan_tao"), when typed with diacritics
-    informative: tuple[str, ...] = ()  # content words to look for, set by the answerer once scope is known
+    user_scope: tuple[str, ...] | None = None  # report keys the user chose
+    implied_scope: tuple[str, ...] | None = None  # report keys the question (with its context) names
+    informative: tuple[str, ...] = ()  # content words to look for in the reports
 
     @property
     def search_text(self) -> str:
         """What search gets: a follow-up carries its previous question's subject and report."""
         return f"{self.context} {self.text}".strip()
 
+    @property
+    def scope(self) -> tuple[str, ...] | None:
+        """The reports the answer is about: the user's choice, else those the question names."""
+        return self.user_scope or self.implied_scope
 
-def _vietnamese_view(text: str, english: bool) -> str:
-    """The question with English glossary phrases replaced by Vietnamese terms, folded, words only,
-    abbreviations spelled out ("CCVC" -> "cong chuc vien chuc")."""
-    words = re.findall(r"[\w%&]+", fold(translate_terms(text) if english else text))
-    return " ".join(fold(ABBREVIATIONS.get(w, w)) for w in words)
+    @property
+    def strict_count(self) -> bool:
+        """A count asked of a named report, or of a named action, is not answered from prose: a missing
+        figure is "not found"."""
+        return bool(self.scope) or bool(self.predicates)
+
+    def query(self) -> Query:
+        """What search is asked for this question."""
+        text = self.search_text
+        return Query(
+            text=text,
+            user_scope=self.user_scope,
+            implied_scope=self.implied_scope,
+            english=self.lang == "en",
+            wants_figures=is_count_question(text),
+            asks_who=is_who_question(text),
+            across_reports=self.across_reports,
+        )
+
+
+# --- cues ------------------------------------------------------------------------------------------------
+@cache
+def _cue_patterns(role: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(phrases with diacritics, matched on the question as typed; phrases without, matched folded)."""
+    phrases = cues(role)
+    marked = [p for p in phrases if has_diacritics(p)]
+    plain = [p for p in phrases if not has_diacritics(p)]
+    return (words_regex(marked) if marked else None, words_regex(plain) if plain else None)
+
+
+def has_cue(role: str, text: str) -> bool:
+    marked, plain = _cue_patterns(role)
+    return bool((marked and marked.search(text.lower())) or (plain and plain.search(fold(text))))
+
+
+def _cue_count(role: str, text: str) -> int:
+    marked, plain = _cue_patterns(role)
+    return len(marked.findall(text.lower()) if marked else []) + len(
+        plain.findall(fold(text)) if plain else []
+    )
+
+
+@cache
+def _count_before_unit_re() -> re.Pattern[str]:
+    """ "mấy đồng chí", "may lop": a number asked for by "mấy" and a unit."""
+    units = {fold(u) for u in units_tagged("asked")}
+    return words_regex(f"{lead} {unit}" for lead in cues("count_before_unit") for unit in units)
+
+
+def is_count_question(text: str) -> bool:
+    return has_cue("count", text) or _count_before_unit_re().search(fold(text)) is not None
+
+
+def is_who_question(text: str) -> bool:
+    return has_cue("who", text)
+
+
+def _kind(text: str) -> QuestionKind:
+    if has_cue("province", text):
+        return QuestionKind.PROVINCE
+    if has_cue("doc_number", text):
+        return QuestionKind.DOC_NUMBER
+    count = is_count_question(text)
+    if has_cue("across", text) and not count:
+        return QuestionKind.REPORTS
+    if count:
+        return QuestionKind.COUNT
+    if has_cue("compare", text) and has_cue("quantity", text):
+        return QuestionKind.COMPARISON  # "số đảng viên ... so với chỉ tiêu thế nào?": figures, compared
+    if has_cue("why", text):
+        return QuestionKind.WHY
+    if has_cue("list", text):
+        return QuestionKind.LIST
+    return QuestionKind.FACT
+
+
+# --- what is asked -----------------------------------------------------------------------------------------
+_ASKED_UNITS = sorted({fold(u) for u in units_tagged("asked")}, key=len, reverse=True)
+_PREDICATE_RE = words_regex(PREDICATES)
+_FOLDED_PREDICATES = sorted(
+    ((fold(k), v) for k, v in PREDICATES.items() if " " in k), key=lambda kv: -len(kv[0])
+)
+
+
+def question_predicates(question: str) -> list[str]:
+    """Canonical predicate keys a question asks about, from Vietnamese (with or without diacritics) or
+    English words. Without diacritics only multi-syllable forms are matched ("ky luat", not "mo")."""
+    found: list[str] = []
+    if question != fold(question):
+        found += [PREDICATES[collapse_spaces(m.group()).lower()] for m in _PREDICATE_RE.finditer(question)]
+    folded = " " + " ".join(re.findall(r"\w+", fold(question))) + " "
+    for form, key in _FOLDED_PREDICATES:
+        if f" {form} " in folded:
+            found.append(key)
+            folded = folded.replace(f" {form} ", " ")
+    for stem, key in ENGLISH_PREDICATES.items():
+        if re.search(rf"\b{stem}", question, re.IGNORECASE):
+            found.append(key)
+    return list(dict.fromkeys(found))
+
+
+def _vietnamese_view(text: str, english: bool) -> list[str]:
+    """The question's folded words, English glossary phrases replaced by Vietnamese terms, abbreviations
+    spelled out ("CCVC" -> "cong chuc vien chuc")."""
+    return spelled_out(re.findall(r"[\w%&]+", fold(translate_terms(text) if english else text)))
+
+
+@cache
+def _count_lead_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    leads = cues("count_lead")
+    marked = "|".join(re.escape(p) for p in leads if has_diacritics(p))
+    plain = "|".join(re.escape(p) for p in leads if not has_diacritics(p))
+    return (
+        re.compile(rf"\b(?:{marked})\s+((?:[\w%]+[\s,]*){{1,3}})"),
+        re.compile(rf"\b(?:{plain})\s+((?:[\w%]+\s*){{1,3}})"),
+    )
 
 
 def _counted_words(text: str) -> list[str]:
@@ -99,79 +206,122 @@ def _counted_words(text: str) -> list[str]:
     Read with diacritics when typed with them: folded, "bí thư" and "bị" look alike."""
     lowered = text.lower()
     marked = has_diacritics(lowered)
-    match = (_COUNTED_MARKED_RE if marked else _COUNTED_RE).search(lowered if marked else fold(lowered))
+    marked_re, plain_re = _count_lead_res()
+    match = marked_re.search(lowered) if marked else plain_re.search(fold(lowered))
     if not match:
         return []
-    stops = _NOT_COUNTED_MARKED if marked else _NOT_COUNTED
-    words: list[str] = []
+    stops = {w if marked else fold(w) for w in cues("not_counted")}
+    counted: list[str] = []
     for word in re.findall(r"[\w%]+", match.group(1)):
         if word in stops:
             break
-        words.append(word)
-    return words[:2]
+        counted.append(word)
+    return counted[:2]
 
 
 def _units(folded: str, counted: str = "") -> tuple[str, ...]:
-    found: list[str] = [counted] if counted and counted not in UNITS else []
+    found: list[str] = [counted] if counted and counted not in _ASKED_UNITS else []
     padded = f" {folded} "
-    for unit in UNITS:
-        if f" {unit} " in padded or (unit == "%" and ("%" in folded or "ty le" in folded)):
+    for unit in _ASKED_UNITS:
+        if f" {unit} " in padded:
             found.append(unit)
             padded = padded.replace(f" {unit} ", " ")
-    if re.search(r"\b(share|percentage|proportion|percent)\b", folded) and "%" not in found:
+    if has_cue("share", folded) and "%" not in found:
         found.append("%")
     return tuple(found)
-
-
-def _kind(folded: str, text: str) -> str:
-    if _PROVINCE.search(folded):
-        return "province"
-    if _DOC_NUMBER.search(folded):
-        return "doc_number"
-    if _ACROSS.search(folded):
-        return "reports"
-    if is_count_question(text):
-        return "count"
-    if _COMPARED.search(text.lower()) and _QUANTITY.search(text.lower()):
-        return "comparison"  # "số đảng viên ... so với chỉ tiêu thế nào?": figures, compared
-    if _WHY.search(folded):
-        return "why"
-    if _LIST.search(folded):
-        return "list"
-    return "fact"
 
 
 def is_followup(text: str, history: list[dict]) -> bool:
     if not history:
         return False
     folded = fold(text).strip()
-    return bool(_FOLLOWUP_START.search(folded)) or (
-        len(folded.split()) <= 8 and bool(_FOLLOWUP_REFERENCE.search(folded))
+    starts = re.match(rf"^(?:{'|'.join(map(re.escape, cues('followup_start')))})\b", folded)
+    return bool(starts) or (len(folded.split()) <= 8 and has_cue("followup_reference", folded))
+
+
+# --- content words ----------------------------------------------------------------------------------------
+_QUESTION_WORDS = frozenset(cues("question_word")) | ENGLISH_STOPWORDS
+_WHY_WORDS = frozenset(w for phrase in cues("why") if " " in phrase for w in fold(phrase).split())
+_REPORT_COMPOUNDS = frozenset(
+    f"{a}_{b}" for phrase in REPORT_NAMING for a, b in zip(phrase.split(), phrase.split()[1:], strict=False)
+)
+
+
+def _strip_terms(folded_words: list[str]) -> list[str]:
+    """A term "nhiệm kỳ 2020 - 2025" names the report's period, not what is asked: taken out."""
+    out: list[str] = []
+    for word in folded_words:
+        if YEAR_RE.fullmatch(word) and out and YEAR_RE.fullmatch(out[-1]):
+            out.pop()
+            if out[-2:] == fold("nhiệm kỳ").split():
+                del out[-2:]
+            continue
+        out.append(word)
+    return out
+
+
+def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
+    """The question's content words: abbreviations expanded; words naming the reports in scope and words
+    the reports never use (untranslated English, typos) say nothing about which sentence answers."""
+    metas = [view.reports[k] for k in q.scope or []] if view else []
+    own = _strip_terms(strip_naming(list(q.words), metas))
+    candidates = list(own)
+    candidates += [f"{a}_{b}" for a, b in zip(own, own[1:], strict=False)]  # compounds: "chuyen_doi"
+    candidates += [c for c in q.compounds if set(c.split("_")) <= set(own)]
+    ignored = _QUESTION_WORDS | (_WHY_WORDS if q.kind is QuestionKind.WHY else frozenset())
+    known = view.known if view else (lambda _token: True)
+    return tuple(
+        w
+        for w in dict.fromkeys(candidates)
+        if w not in STOPWORDS
+        and w not in _REPORT_COMPOUNDS
+        and not set(w.split("_")) <= ignored
+        # A Vietnamese word the reports never use is evidence the answer is not there; an untranslated
+        # English word or an unseen compound is not.
+        and (known(w) or (q.lang == "vi" and ("_" not in w or w in q.compounds)))
     )
 
 
-def parse_question(text: str, history: list[dict] | None = None) -> Question:
+# --- parsing ----------------------------------------------------------------------------------------------
+def parse_question(
+    text: str,
+    history: list[dict] | None = None,
+    view: ReportsView | None = None,
+    user_scope: tuple[str, ...] | list[str] | None = None,
+) -> Question:
+    """The whole question: with `view` (the index's reports), also the reports it names and its content
+    words; `user_scope` is the reports the user chose."""
+    q = _parse(text, history or [], view)
+    implied = None
+    if view is not None and len(view.reports) > 1 and not q.across_reports:
+        named = report_scope(q.search_text, dict(view.reports))
+        implied = tuple(named) if named else None
+    q = replace(q, user_scope=tuple(user_scope) if user_scope else None, implied_scope=implied)
+    return replace(q, informative=informative_words(q, view))
+
+
+def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question:
+    """Everything but the scope and the content words."""
     text = normalize_query(text)
-    history = history or []
     english = looks_english(text)
     folded = fold(text)
     vi_view = _vietnamese_view(text, english)
     counted = _counted_words(translate_terms(text) if english else text)
     # The counted noun is not a verb asked about: "bao nhiêu tổ chức KH&CN" counts organisations.
     asked = re.sub(re.escape(" ".join(counted)), " ", text, flags=re.IGNORECASE) if counted else text
-    predicates = tuple(question_predicates(_ORG_NAMES_RE.sub(" ", asked)))
-    units = _units(vi_view, fold(" ".join(counted)))
+    predicates = tuple(question_predicates(_ORGANISATIONS_RE.sub(" ", asked)))
+    units = _units(" ".join(vi_view), fold(" ".join(counted)))
     context = ""
     inherited = False
     if is_followup(text, history):
-        previous = parse_question(history[-1].get("q", ""), history[:-1])
+        previous = _parse(history[-1].get("q", ""), history[:-1], view)
         context = previous.search_text
         inherited = not predicates and bool(previous.predicates)
         predicates = predicates or previous.predicates
         units = units or previous.units
-    kind = _kind(folded, text)
-    if context and kind == "fact" and (_TARGET.search(folded) or predicates):
-        kind = "count"  # "what was the target for that?", "và bao nhiêu bị khai trừ?"
+    kind = _kind(text)
+    if context and kind is QuestionKind.FACT and (has_cue("target", folded) or predicates):
+        kind = QuestionKind.COUNT  # "what was the target for that?", "và bao nhiêu bị khai trừ?"
     return Question(
         text=text,
         lang="en" if english else "vi",
@@ -179,12 +329,20 @@ def parse_question(text: str, history: list[dict] | None = None) -> Question:
         predicates=predicates,
         inherited_predicates=inherited,
         units=units,
-        wants_target=bool(_TARGET.search(folded)),
-        wants_list=bool(_KINDS_OF.search(folded)),
-        wants_several=len(COUNT_CUE_RE.findall(folded)) >= 2,
-        years=tuple(m.group(0) for m in YEAR_RE.finditer(TERM_RANGE_RE.sub(" ", text))),
+        wants_target=has_cue("target", folded),
+        wants_list=has_cue("kinds_of", folded),
+        wants_several=_cue_count("count", text) + len(_count_before_unit_re().findall(folded)) >= 2,
+        years=tuple(single_years(text)),
         asks_who=is_who_question(text),
+        across_reports=has_cue("across", f"{context} {text}"),
         context=context,
-        words=tuple(re.findall(r"\w+", vi_view)),
+        words=tuple(vi_view),
         compounds=tuple(segmented_words(text)) if not english and has_diacritics(text) else (),
     )
+
+
+# Organisation names hold verbs ("Ủy ban kiểm tra", "Ban Tổ chức"): they name who, not what was done.
+_ORGANISATIONS_RE = re.compile(
+    rf"(?:{'|'.join(re.escape(p) for p in sorted(cues('organisation'), key=len, reverse=True))})",
+    re.IGNORECASE,
+)

@@ -1,30 +1,13 @@
-"""Words around the quoted figures: report labels and fixed phrases in Vietnamese and English."""
+"""Words around the quoted figures: fixed phrases in Vietnamese and English, small counts in words and
+English words for the report's terms (from the lexicon's glossary and predicate keys)."""
 
 from __future__ import annotations
 
-from assistant.types import ReportMeta
 from ingest.facts import canonical_predicate
+from ingest.glossary import english_gloss, vietnamese_terms
+from ingest.lexicon import APPROXIMATIONS, NUMBER_WORDS
 from ingest.normalize import fold
-from vectorstore.glossary import english_gloss, vietnamese_terms
 
-KIND_NAMES = {
-    "vi": {
-        "term_review": "Báo cáo kiểm điểm/tổng kết nhiệm kỳ",
-        "midterm_review": "Báo cáo sơ kết giữa nhiệm kỳ",
-        "thematic_review": "Báo cáo sơ kết chuyên đề",
-        "annual_summary": "Báo cáo tổng kết năm",
-        "news": "Bài tin hội nghị",
-        "report": "Báo cáo",
-    },
-    "en": {
-        "term_review": "Term review",
-        "midterm_review": "Mid-term review",
-        "thematic_review": "Thematic review",
-        "annual_summary": "Annual summary",
-        "news": "News article",
-        "report": "Report",
-    },
-}
 PHRASES = {
     "vi": {
         "not_found": "Không tìm thấy trong các báo cáo thông tin để trả lời câu hỏi này.",
@@ -53,10 +36,7 @@ PHRASES = {
         "terms": "Key terms",
     },
 }
-_SMALL = {
-    "vi": ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"],
-    "en": ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"],
-}
+_APPROXIMATION_EN = {vi: en for vi, _where, en in APPROXIMATIONS}
 
 
 def phrase(lang: str, key: str, **values: object) -> str:
@@ -65,15 +45,8 @@ def phrase(lang: str, key: str, **values: object) -> str:
 
 def count_word(n: int, lang: str) -> str:
     """Small counts in words: a count of reports searched is not a claim the citation check must find."""
-    return _SMALL[lang][n] if 0 <= n <= 10 else str(n)
-
-
-def report_label(meta: ReportMeta, lang: str) -> str:
-    """ "Báo cáo sơ kết giữa nhiệm kỳ — Đảng bộ Khối các cơ quan tỉnh (Phú Thọ, 2020–2025)" """
-    kind = KIND_NAMES[lang].get(meta.kind, KIND_NAMES[lang]["report"])
-    where = ", ".join(p for p in (meta.province, meta.term) if p)
-    body = meta.issuing_body or meta.doc
-    return f"{kind} — {body}" + (f" ({where})" if where else "")
+    words = NUMBER_WORDS[lang]
+    return words[n] if 0 <= n < len(words) else str(n)
 
 
 def english_word(vietnamese: str) -> str | None:
@@ -90,7 +63,9 @@ def gloss(vietnamese: str, lang: str) -> str:
     return f"{vietnamese} ({english})" if english else vietnamese
 
 
-QUALIFIERS_EN = {"trên": "over", "hơn": "more than", "gần": "nearly", "dưới": "under", "khoảng": "about"}
+def approximation_word(qualifier: str, lang: str) -> str:
+    """ "trên" -> "over" in English; the report's own word in Vietnamese."""
+    return _APPROXIMATION_EN.get(qualifier.lower(), qualifier) if lang == "en" else qualifier
 
 
 def _inner_gloss(phrase_vi: str) -> str | None:

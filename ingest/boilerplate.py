@@ -11,59 +11,28 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Whole lines that are page chrome (compared NFC, case-folded, without trailing ":").
-_CHROME_LINES = frozenset(
-    s.casefold()
-    for s in (
-        "Truy cập nội dung luôn",
-        "Bỏ qua nội dung",
-        "Chuyển đến nội dung chính",
-        "Skip to content",
-        "Skip to main content",
-        "Thống kê truy cập",
-        "Số người đang online",
-        "Về đầu trang",
-        "Lên đầu trang",
-        "In bài viết",
-        "Gửi bài viết",
-        "Bản in",
-        "Chia sẻ",
-    )
-)
+from ingest.lexicon import WEB_CHROME
 
+# Whole lines that are page chrome, and headers that open the trailing related-news block (case-folded).
+_CHROME_LINES = frozenset(WEB_CHROME["chrome"])
+_RELATED_HEADERS = frozenset(WEB_CHROME["related"])
 _NUM = r"\d[\d.,\s]*"
+
+
+def _any(role: str) -> str:
+    return "|".join(re.escape(p) for p in sorted(WEB_CHROME[role], key=len, reverse=True))
+
+
 _CHROME_PATTERNS = (
     # Published "28/12/2020 13:39    400": date, time, then the view count.
     re.compile(rf"^\d{{1,2}}/\d{{1,2}}/\d{{4}}\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+{_NUM}$"),
     # Visitor counters: "Số lượt truy cập: 1094", "Tổng số lượt xem: 4241514", "Đang online: 12".
     re.compile(
-        rf"^(?:số |tổng số |tổng )?(?:lượt truy cập|lượt xem|lượt đọc|người truy cập)"
-        rf"(?: hôm nay| trong ngày| trong tháng)?\s*:?\s*{_NUM}$"
+        rf"^(?:(?:{_any('counter_prefix')}) )?(?:{_any('counter')})(?: (?:{_any('counter_period')}))?\s*:?\s*{_NUM}$"
     ),
-    re.compile(
-        rf"^(?:đang online|đang truy cập|trực tuyến|hôm nay|hôm qua|tuần này|tháng này)\s*:\s*{_NUM}$"
-    ),
+    re.compile(rf"^(?:{_any('live_counter')})\s*:\s*{_NUM}$"),
 )
 
-# Headers that open the trailing related-news block.
-_RELATED_HEADERS = frozenset(
-    s.casefold()
-    for s in (
-        "Tin liên quan",
-        "Tin tức liên quan",
-        "Bài viết liên quan",
-        "Tin tức khác",
-        "Tin tức khác cùng chuyên mục",
-        "Tin khác",
-        "Các tin khác",
-        "Tin cùng chuyên mục",
-        "Các bài viết khác",
-        "Bài viết khác",
-        "Các tin đã đưa",
-        "Tin đã đưa",
-        "Xem thêm",
-    )
-)
 _HEADLINE_MAX = 250  # a related headline is one short line; report paragraphs are longer
 _TAIL_FROM = 0.4  # the related block must start in the last 60% of the text
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.types import Chunk, ReportMeta
+from ingest.sentences import sentences_within
+from ingest.types import Chunk, ReportMeta, Sentence
 
 TARGET_WORDS = 150  # Vietnamese syllables; about 200 tokens for the e5 tokenizer
 MAX_WORDS = 220
+MAX_PIECE_WORDS = 330  # about 450 tokens with the heading path: the embedder reads 512 at most
+_FULL_STOPS = ".!?"
 MIN_WORDS = 25
 _TITLE_CHARS = 90
 
@@ -25,7 +28,6 @@ _HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (2, re.compile(r"^(\d+)\.\s")),
     (5, re.compile(r"^([a-zđ])\)\s")),
 )
-_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 
 
 @dataclass(frozen=True)
@@ -125,37 +127,56 @@ def _pack(blocks: list[_Block]) -> list[_Block]:
     return packed
 
 
-def _split_long(text: str, block: _Block) -> list[tuple[int, int]]:
-    """Split a block longer than MAX_WORDS at sentence ends, one sentence of overlap between pieces."""
+def _split_long(text: str, block: _Block, all_sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """Split a block longer than MAX_WORDS into pieces of about TARGET_WORDS, one sentence of overlap
+    between pieces. Pieces are cut only after a full stop: lines without one (list items ending in ";",
+    headings, footnote lines) go with the sentences around them and are not counted toward the target, so
+    an enumeration stays with the sentence that closes it. A piece the embedder would cut short (over
+    MAX_PIECE_WORDS in all) is packed again counting every sentence."""
     if block.words <= MAX_WORDS:
         return [(block.start, block.end)]
-    sentences = [
-        piece
-        for m in _SENTENCE_RE.finditer(text[block.start : block.end])
-        if m.group(0).strip()
-        for piece in _split_sentence(text, block.start + m.start(), block.start + m.end())
+    units = [
+        (start, end, _words(text, (start, end)))
+        for sentence in sentences_within(all_sentences, block.start, block.end)
+        for start, end in _split_sentence(text, sentence, block)
     ]
+    stops = [u for u in units if text[u[0] : u[1]].rstrip()[-1:] in _FULL_STOPS or u is units[-1]]
+    pieces = _overlapping_pieces(text, stops)
+    pieces[0] = (units[0][0], pieces[0][1])  # what comes before the first full stop opens the first piece
+    out: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if _words(text, (start, end)) <= MAX_PIECE_WORDS:
+            out.append((start, end))
+        else:
+            out += _overlapping_pieces(text, [u for u in units if start <= u[0] and u[1] <= end])
+    return [_trim(text, s, e) for s, e in out]
+
+
+def _overlapping_pieces(text: str, units: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Consecutive (start, end, words) units packed up to TARGET_WORDS, the last unit of a piece opening
+    the next one."""
     pieces: list[tuple[int, int]] = []
     i = 0
-    while i < len(sentences):
+    while i < len(units):
         j, words = i, 0
-        while j < len(sentences) and (j == i or words + _words(text, sentences[j]) <= TARGET_WORDS):
-            words += _words(text, sentences[j])
+        while j < len(units) and (j == i or words + units[j][2] <= TARGET_WORDS):
+            words += units[j][2]
             j += 1
-        pieces.append((sentences[i][0], sentences[j - 1][1]))
-        i = j if j >= len(sentences) or j - i == 1 else j - 1
-    return [_trim(text, s, e) for s, e in pieces]
+        pieces.append((units[i][0], units[j - 1][1]))
+        i = j if j >= len(units) or j - i == 1 else j - 1
+    return pieces
 
 
-def _split_sentence(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A "sentence" longer than MAX_WORDS (clauses joined by ";" with no full stop) is cut after ";",
-    and a clause still too long after every TARGET_WORDS words: the embedder reads 512 tokens at most."""
+def _split_sentence(text: str, sentence: Sentence, block: _Block) -> list[tuple[int, int]]:
+    """The sentence inside the block, as one piece; a "sentence" longer than MAX_WORDS (clauses joined by
+    ";" with no full stop) as its clauses, and a clause still too long cut after every TARGET_WORDS
+    words: the embedder reads 512 tokens at most."""
+    start, end = max(block.start, sentence.start), min(block.end, sentence.end)
     if len(text[start:end].split()) <= MAX_WORDS:
         return [(start, end)]
-    cuts = [start] + [start + m.end() for m in re.finditer(r";\s", text[start:end])] + [end]
-    clauses = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
     out: list[tuple[int, int]] = []
-    for a, b in clauses:
+    for a, b in sentence.clauses:
+        a, b = max(a, start), min(b, end)
         words = list(re.finditer(r"\S+", text[a:b]))
         for i in range(0, len(words), TARGET_WORDS):
             group = words[i : i + TARGET_WORDS]
@@ -175,11 +196,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def chunk_document(text: str, doc_key: str, meta: ReportMeta, id_prefix: str = "") -> list[Chunk]:
-    """Chunks of a report; ids are `<id_prefix or doc_key>:<position>`."""
+def chunk_document(
+    text: str, doc_key: str, meta: ReportMeta, sentences: list[Sentence], id_prefix: str = ""
+) -> list[Chunk]:
+    """Chunks of a report (`sentences` are the text's, from the one splitter); ids are
+    `<id_prefix or doc_key>:<position>`."""
     chunks: list[Chunk] = []
     for block in _pack(_blocks(text)):
-        for start, end in _split_long(text, block):
+        for start, end in _split_long(text, block, sentences):
             chunks.append(
                 Chunk(
                     id=f"{id_prefix or doc_key}:{len(chunks):04d}",

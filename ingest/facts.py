@@ -11,36 +11,56 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, replace
+from dataclasses import replace
 
-from assistant.types import Fact, FactPart
-from ingest.fact_vocabulary import (
-    _ADJACENT_ONLY,
-    _BREAKDOWN_MARK_RE,
-    _FILLER_RE,
-    _FORM_AFTER_RE,
-    _GENERIC_UNITS,
-    _HAVE_RE,
-    _LABEL_TAIL_RE,
-    _LINK_BEFORE_RE,
-    _OF_WHICH_RE,
-    _PAREN_LEAD_RE,
-    _PCT_LEAD_TRIM_RE,
-    _PRED_RE,
-    _SHARE_LINK_RE,
-    _STATE_PREDICATES,
-    _TARGET_RE,
-    _TIME_UNITS,
-    _YEARS_RE,
-    ENGLISH_PREDICATES,
-    KNOWN_PREDICATES,
+from ingest.lexicon import (
     PREDICATE_PARENT,
+    PREDICATES,
+    number_words,
+    predicates_flagged,
+    units_tagged,
+    words_regex,
 )
+from ingest.normalize import collapse_spaces
 from ingest.numbers import Token, iter_tokens
-from ingest.quantities import _candidates, _collapse, _Num
-from ingest.sentences import _BULLET_RE, split_sentences
+from ingest.periods import YEAR_RE
+from ingest.quantities import Quantity, quantities_in
+from ingest.sentences import BULLET_RE
+from ingest.types import Fact, FactPart, Sentence
+
+_PRED_RE = words_regex(PREDICATES)
+_ADJACENT_ONLY = predicates_flagged("adjacent")
+_STATE_PREDICATES = predicates_flagged("state")
+_FORMABLE = predicates_flagged("formable")
+_TIME_UNITS = units_tagged("time")
+_GENERIC_UNITS = units_tagged("generic")
+_DISCIPLINE_FORMS = [surface for surface, key in PREDICATES.items() if PREDICATE_PARENT.get(key)]
+_LEAD = r"(?<![^\W\d_])"
+_TRAIL = r"(?![^\W\d_])"
+
+
+def _any(role: str) -> str:
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(number_words(role), key=len, reverse=True)
+    )
+
+
+_HAVE_RE = words_regex(number_words("have"))
+_PASSIVE_RE = words_regex(number_words("passive"))
+_FILLER_RE = re.compile(rf"[\s,:]*(?:(?:{_any('filler')}){_TRAIL}[\s,:]*)*", re.IGNORECASE)
+_PAREN_LEAD_RE = re.compile(rf"^[\s,;:]*(?:(?:{_any('part_lead')}){_TRAIL}[\s,;:]*)*", re.IGNORECASE)
+_LABEL_TAIL_RE = re.compile(rf"(?:[\s,;:]|{_LEAD}(?:{_any('label_tail')}){_TRAIL})+$", re.IGNORECASE)
+_LINK_BEFORE_RE = re.compile(rf"{_LEAD}(?:{_any('link')})\s*$", re.IGNORECASE)
+_SHARE_LINK_RE = re.compile(rf"[\s,(]*(?:(?:{_any('share_link')}){_TRAIL}[\s,]*)*", re.IGNORECASE)
+_PCT_LEAD_TRIM_RE = re.compile(rf"(?:\s|{_LEAD}(?:{_any('share_lead')}){_TRAIL})+$", re.IGNORECASE)
+_LIST_JOINERS_RE = re.compile(rf"^[\s,;:]*(?:(?:{_any('list_joiner')}){_TRAIL}[\s,;:]*)*", re.IGNORECASE)
+_OF_WHICH_RE = re.compile(rf"\(\s*(?:{_any('of_which')})[\s,:]*$", re.IGNORECASE)
+_FORM_AFTER_RE = re.compile(
+    rf"(?:{_any('form_intro')})\s+({'|'.join(map(re.escape, _DISCIPLINE_FORMS))})", re.IGNORECASE
+)
+_TARGET_RE = re.compile(rf"\s*(?:{_any('target')})", re.IGNORECASE)
+_BREAKDOWN_MARK_RE = re.compile(rf"{_any('breakdown_mark')}|:", re.IGNORECASE)
 
 # ---------------------------------------------------------------------------------------------------------
 # Predicates, subjects, labels
@@ -49,7 +69,7 @@ from ingest.sentences import _BULLET_RE, split_sentences
 
 def canonical_predicate(surface: str) -> str:
     """The canonical key of a predicate surface form ("" when unknown)."""
-    return KNOWN_PREDICATES.get(_collapse(surface).lower(), "")
+    return PREDICATES.get(collapse_spaces(surface).lower(), "")
 
 
 def _unmasked(text: str, lo: int, hi: int, masks: list[tuple[int, int]]) -> str:
@@ -83,34 +103,34 @@ def _find_predicate(text: str, lo: int, hi: int, masks: list[tuple[int, int]]) -
             continue
         if best is None or (m.end(), len(m.group())) > (best.end(), len(best.group())):
             best = m
-    return _collapse(best.group()).lower() if best else ""
+    return collapse_spaces(best.group()).lower() if best else ""
 
 
-def _predicate_after(text: str, num: _Num, clause_end: int) -> str:
+def _predicate_after(text: str, num: Quantity, clause_end: int) -> str:
     """ "339 quần chúng ưu tú được xem xét kết nạp", "96% cơ quan, đơn vị hoàn thành": the verb follows."""
     tail = text[num.phrase_end : min(clause_end, num.phrase_end + 50)]
     tail = re.split(r"[;(0-9]", tail, maxsplit=1)[0]
     m = _PRED_RE.search(tail)
     if not m:
         return ""
-    pred = _collapse(m.group()).lower()
-    passive = re.search(r"(?<![^\W\d_])(?:được|bị)(?![^\W\d_])", tail[: m.start()])
+    pred = collapse_spaces(m.group()).lower()
+    passive = _PASSIVE_RE.search(tail[: m.start()])
     near = len(tail[: m.start()].split()) <= 3 and num.unit not in _TIME_UNITS
     return pred if passive or (near and canonical_predicate(pred) in _STATE_PREDICATES) else ""
 
 
-def _predicate(text: str, num: _Num, clause: tuple[int, int], masks: list[tuple[int, int]]) -> str:
+def _predicate(text: str, num: Quantity, clause: tuple[int, int], masks: list[tuple[int, int]]) -> str:
     pred = _find_predicate(text, clause[0], num.q_start, masks) or _predicate_after(text, num, clause[1])
     nxt = re.search(r"[0-9]", text[num.phrase_end : clause[1]])
     form = _FORM_AFTER_RE.search(text, num.phrase_end, num.phrase_end + nxt.start() if nxt else clause[1])
-    if form and canonical_predicate(pred) in ("", "discipline", "handle"):
+    if form and (not pred or canonical_predicate(pred) in _FORMABLE):
         pred = form.group(1).lower()  # "xử lý 3 trường hợp ... hình thức kỷ luật khiển trách"
     return pred
 
 
 def _clean_label(s: str) -> str:
-    s = _collapse(s)
-    if m := _BULLET_RE.match(s):
+    s = collapse_spaces(s)
+    if m := BULLET_RE.match(s):
         s = s[m.end() :]
     s = _PAREN_LEAD_RE.sub("", s)  # "trong đó nữ có 48" -> "nữ"
     s = _LABEL_TAIL_RE.sub("", s).strip(" ,;:")
@@ -118,7 +138,7 @@ def _clean_label(s: str) -> str:
     return " ".join(words[-15:])
 
 
-def _colon_label(text: str, num: _Num, clause: tuple[int, int]) -> str:
+def _colon_label(text: str, num: Quantity, clause: tuple[int, int]) -> str:
     """ "Tổng số ủy viên BCH Đại hội bầu: 07 đồng chí" -> the text before the colon."""
     head = text[clause[0] : num.q_start]
     c = head.rfind(":")
@@ -130,19 +150,21 @@ def _colon_label(text: str, num: _Num, clause: tuple[int, int]) -> str:
     return _clean_label(head[:c])
 
 
-def _link_subject(text: str, num: _Num, clause: tuple[int, int]) -> str:
+def _link_subject(text: str, num: Quantity, clause: tuple[int, int]) -> str:
     """ "Ủy ban kiểm tra có 03 đồng chí" -> "Ủy ban kiểm tra"."""
     head = text[clause[0] : num.q_start]
     m = _LINK_BEFORE_RE.search(head)
     if not m:
         return ""
     segs = [s for s in re.split(r"[,(]", head[: m.start()]) if s.strip()]
-    if not segs or any(ch.isdigit() for ch in _YEARS_RE.sub("", segs[-1])):
+    if not segs or any(ch.isdigit() for ch in YEAR_RE.sub("", segs[-1])):
         return ""
     return _clean_label(segs[-1])
 
 
-def _pct_subject(text: str, num: _Num, prev: _Num | None, prev_subject: str, clause: tuple[int, int]) -> str:
+def _pct_subject(
+    text: str, num: Quantity, prev: Quantity | None, prev_subject: str, clause: tuple[int, int]
+) -> str:
     if num.phrase:
         return num.phrase
     between = text[prev.phrase_end : num.q_start] if prev is not None else ""
@@ -154,7 +176,7 @@ def _pct_subject(text: str, num: _Num, prev: _Num | None, prev_subject: str, cla
     lo = max(clause[0], prev.phrase_end if prev is not None else clause[0])
     head = re.split(r"[()]", text[lo : num.q_start])[-1]
     head = _PCT_LEAD_TRIM_RE.sub("", head)
-    head = re.sub(r"^[\s,;:]*(?:(?:và|hoặc|trong đó)(?![^\W\d_])[\s,;:]*)*", "", head, flags=re.IGNORECASE)
+    head = _LIST_JOINERS_RE.sub("", head)
     if not head.strip() or any(ch.isdigit() for ch in head):
         return ""
     words = head.split()
@@ -164,7 +186,9 @@ def _pct_subject(text: str, num: _Num, prev: _Num | None, prev_subject: str, cla
     return _clean_label(kept)
 
 
-def _subject(text: str, num: _Num, prev: _Num | None, prev_subject: str, clause: tuple[int, int]) -> str:
+def _subject(
+    text: str, num: Quantity, prev: Quantity | None, prev_subject: str, clause: tuple[int, int]
+) -> str:
     if num.unit == "%":
         return _pct_subject(text, num, prev, prev_subject, clause)
     label = _colon_label(text, num, clause)
@@ -181,7 +205,7 @@ def _subject(text: str, num: _Num, prev: _Num | None, prev_subject: str, clause:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _paren_after(text: str, num: _Num, sent_end: int, max_gap: int) -> tuple[int, int] | None:
+def _paren_after(text: str, num: Quantity, sent_end: int, max_gap: int) -> tuple[int, int] | None:
     """(open, close) of a parenthesis following the number's noun phrase, with no number between."""
     p = text.find("(", num.phrase_end, min(sent_end, num.phrase_end + max_gap + 1))
     if p < 0:
@@ -197,11 +221,11 @@ def _paren_after(text: str, num: _Num, sent_end: int, max_gap: int) -> tuple[int
     return None
 
 
-def _inside(cands: list[_Num], p: int, q: int) -> list[_Num]:
+def _inside(cands: list[Quantity], p: int, q: int) -> list[Quantity]:
     return [c for c in cands if p < c.start and c.end <= q]
 
 
-def _assign_targets(num: _Num, cands: list[_Num], p: int, q: int) -> None:
+def _assign_targets(num: Quantity, cands: list[Quantity], p: int, q: int) -> None:
     """ "(chỉ tiêu Đại hội: 400 đảng viên mới)" -> num.target = 400. Several targets in one parenthesis
     ("chỉ tiêu 95% ...; 80% ...") go in order to the same number of preceding facts of the same unit."""
     items = _inside(cands, p, q)
@@ -218,9 +242,9 @@ def _assign_targets(num: _Num, cands: list[_Num], p: int, q: int) -> None:
         owner.target, owner.target_end = it.value, q + 1
 
 
-def _parts(text: str, items: list[_Num], p: int) -> list[tuple[_Num, str]]:
+def _parts(text: str, items: list[Quantity], p: int) -> list[tuple[Quantity, str]]:
     """Each item of a breakdown with its label: the text between the previous item and its number."""
-    out: list[tuple[_Num, str]] = []
+    out: list[tuple[Quantity, str]] = []
     prev_end = p + 1
     for it in items:
         label = _PAREN_LEAD_RE.sub("", text[prev_end : it.q_start])
@@ -232,7 +256,7 @@ def _parts(text: str, items: list[_Num], p: int) -> list[tuple[_Num, str]]:
     return out
 
 
-def _breakdown(text: str, num: _Num, cands: list[_Num], p: int, q: int) -> list[tuple[_Num, str]]:
+def _breakdown(text: str, num: Quantity, cands: list[Quantity], p: int, q: int) -> list[tuple[Quantity, str]]:
     """The parts of num listed in the parenthesis (p, q), or [] when it is not a breakdown."""
     items = _inside(cands, p, q)
     if len(items) < 2 or any(it.unit == "%" for it in items) != (num.unit == "%"):
@@ -253,16 +277,20 @@ def _breakdown(text: str, num: _Num, cands: list[_Num], p: int, q: int) -> list[
 # ---------------------------------------------------------------------------------------------------------
 
 
-def extract_facts(text: str, doc_key: str, sections: Callable[[int], str] | None = None) -> list[Fact]:
-    """Every quantity in the text as a Fact, in text order (breakdown parts after their total)."""
+def extract_facts(
+    text: str, doc_key: str, sentences: list[Sentence], sections: Callable[[int], str] | None = None
+) -> list[Fact]:
+    """Every quantity in the text as a Fact, in text order (breakdown parts after their total);
+    `sentences` are the text's, from the one splitter."""
     tokens = list(iter_tokens(text))
     starts = [t.start for t in tokens]
     facts: list[Fact] = []
-    for s_start, s_end, clauses in split_sentences(text):
-        lo, hi = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
+    for sentence in sentences:
+        lo, hi = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
         if lo == hi:
             continue
-        facts.extend(_sentence_facts(text, doc_key, tokens[lo:hi], s_end, clauses, sections))
+        clauses = list(sentence.clauses)
+        facts.extend(_sentence_facts(text, doc_key, tokens[lo:hi], sentence.end, clauses, sections))
     return facts
 
 
@@ -281,10 +309,10 @@ def _sentence_facts(
     clauses: list[tuple[int, int]],
     sections: Callable[[int], str] | None,
 ) -> list[Fact]:
-    cands = [c for clause in clauses for c in _candidates(text, _in(tokens, clause), *clause)]
+    cands = [c for clause in clauses for c in quantities_in(text, _in(tokens, clause), *clause)]
     if not cands:
         return []
-    breakdowns: dict[int, list[tuple[_Num, str]]] = {}
+    breakdowns: dict[int, list[tuple[Quantity, str]]] = {}
     for num in cands:
         if num.consumed:
             continue
@@ -301,7 +329,7 @@ def _sentence_facts(
     out: list[Fact] = []
     subjects: dict[int, str] = {}
     clause_preds: dict[tuple[int, int], str] = {}
-    prev: _Num | None = None
+    prev: Quantity | None = None
     for num in cands:
         if num.consumed:
             continue
@@ -333,7 +361,7 @@ def _in(tokens: list[Token], clause: tuple[int, int]) -> list[Token]:
 
 def _make_fact(
     doc_key: str,
-    num: _Num,
+    num: Quantity,
     pred: str,
     subject: str,
     span: tuple[int, int],
@@ -357,17 +385,17 @@ def _make_fact(
     )
 
 
-def _part(parent: Fact, it: _Num, label: str) -> FactPart:
+def _part(parent: Fact, it: Quantity, label: str) -> FactPart:
     unit = it.unit if it.unit_known else parent.unit
     return FactPart(label=label, value=it.value, unit=unit)
 
 
-def _part_fact(parent: Fact, it: _Num, label: str, sections: Callable[[int], str] | None) -> Fact:
+def _part_fact(parent: Fact, it: Quantity, label: str, sections: Callable[[int], str] | None) -> Fact:
     """A breakdown part as its own fact: "khai trừ: 13 đảng viên" -> 13, "khai trừ", "đảng viên"."""
     known = it.unit_known and bool(it.phrase)
     noun = it.phrase if known else parent.subject
     low = label.lower()
-    if low in KNOWN_PREDICATES:
+    if low in PREDICATES:
         pred, subject = low, noun
     else:
         pred = parent.predicate
@@ -410,57 +438,3 @@ def predicate_matches(fact_predicate: str, key: str) -> bool:
     discipline)."""
     canon = canonical_predicate(fact_predicate)
     return bool(canon) and (canon == key or PREDICATE_PARENT.get(canon) == key)
-
-
-def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-
-
-_FOLDED_PREDICATES = {_fold(k): v for k, v in KNOWN_PREDICATES.items() if " " in k}
-
-
-def question_predicates(question: str) -> list[str]:
-    """Canonical predicate keys a question asks about, from Vietnamese (with or without diacritics) or
-    English words. Without diacritics only multi-syllable forms are matched ("ky luat", not "mo")."""
-    q = unicodedata.normalize("NFC", question)
-    found: list[str] = []
-    if q != _fold(q):
-        for m in _PRED_RE.finditer(q):
-            found.append(KNOWN_PREDICATES[_collapse(m.group()).lower()])
-    folded = " " + " ".join(re.findall(r"\w+", _fold(q))) + " "
-    for form, key in sorted(_FOLDED_PREDICATES.items(), key=lambda kv: -len(kv[0])):
-        if f" {form} " in folded:
-            found.append(key)
-            folded = folded.replace(f" {form} ", " ")
-    for stem, key in ENGLISH_PREDICATES.items():
-        if re.search(rf"\b{stem}", q, re.IGNORECASE):
-            found.append(key)
-    return list(dict.fromkeys(found))
-
-
-def facts_to_json(facts: Iterable[Fact]) -> list[dict]:
-    """Plain dicts for storage; the breakdown becomes a list of dicts."""
-    rows = []
-    for f in facts:
-        row = asdict(f)
-        row["breakdown"] = [asdict(p) for p in f.breakdown]
-        rows.append(row)
-    return rows
-
-
-_FACT_FIELDS = set(Fact.__dataclass_fields__)
-_PART_FIELDS = set(FactPart.__dataclass_fields__)
-
-
-def facts_from_json(rows: Iterable[dict]) -> list[Fact]:
-    """Inverse of facts_to_json; unknown keys are ignored so older or newer rows still load."""
-    out = []
-    for row in rows:
-        data = {k: v for k, v in row.items() if k in _FACT_FIELDS}
-        parts = data.get("breakdown") or ()
-        data["breakdown"] = tuple(
-            FactPart(**{k: v for k, v in p.items() if k in _PART_FIELDS}) for p in parts
-        )
-        out.append(Fact(**data))
-    return out

@@ -13,10 +13,10 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from assistant.errors import LoadError
-from assistant.types import LoadedText, PageSpan
 from ingest.boilerplate import strip_boilerplate
 from ingest.encoding import decode_bytes
+from ingest.errors import LoadError
+from ingest.types import LoadedText, PageSpan
 
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
 

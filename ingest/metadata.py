@@ -1,52 +1,63 @@
-"""Report metadata read from the text itself: title, kind, issuing body, province, term, number, date."""
+"""Report metadata read from the text itself: title, kind, issuing body, province, term, number, date.
+
+The vocabulary (title words, kinds of report, kinds of Party body, provinces) is in the lexicon; what is
+here is how a Vietnamese Party document is laid out: a header, the kind word opening the title, the body
+named in the first lines, the place-date line.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from assistant.types import ReportMeta
-from ingest.normalize import fold
-
-PROVINCES = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương",
-    "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắk Nông",
-    "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương",
-    "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu",
-    "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An", "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ",
-    "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
-    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế", "Tiền Giang",
-    "Thành phố Hồ Chí Minh", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
-)  # fmt: skip
-
-# Ordered: the first kind whose pattern the title (folded) matches wins.
-_KINDS = (
-    ("midterm_review", r"so ket giua nhiem ky"),
-    ("term_review", r"kiem diem .*nhiem ky|tong ket nhiem ky|ket qua thuc hien nghi quyet dai hoi"),
-    ("annual_summary", r"tong ket .*nam \d{4}|bao cao .*nam \d{4}"),
-    ("thematic_review", r"so ket|tong ket"),
+from ingest.lexicon import (
+    DOCUMENT_HEADER,
+    ISSUERS,
+    NEWS_START,
+    PROVINCES,
+    REPORT_KINDS,
+    alternation,
+    dictionary_words,
+    tone_key,
+    words_regex,
 )
-_NEWS_START = re.compile(r"^(hoi nghi|dai hoi|so |dang bo .* to chuc|ngay \d)")
-_TITLE_WORD_RE = re.compile(r"^(BÁO CÁO|TỜ TRÌNH|NGHỊ QUYẾT|KẾ HOẠCH|THÔNG BÁO)\b")
-_HEADER_NOISE_RE = re.compile(r"^(\*|ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA|Độc lập|Số\s|.{0,3}$)", re.IGNORECASE)
+from ingest.normalize import fold
+from ingest.periods import TERM_RE, YEAR_RE, term_label
+from ingest.tokens import spelled_out
+from ingest.tokens import words as tokens_of
+from ingest.types import ReportMeta
+
+HEAD_CHARS = 3000  # the part of a document that names its issuer, number and date
+_TITLE_WORD_RE = re.compile(rf"^({alternation(DOCUMENT_HEADER['title_word'])})\b")
+_HEADER_NOISE_RE = re.compile(
+    rf"^(\*|{alternation(DOCUMENT_HEADER['header_line'])}|Số\s|.{{0,3}}$)", re.IGNORECASE
+)
 _DOC_NUMBER_RE = re.compile(r"Số:?\s*(\d+\s*-\s*[A-ZĐ]{2,}/[A-ZĐ\-]+)")
 _DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_TERM_RE = re.compile(r"nhiệm kỳ\s+(\d{4})\s*[-–]\s*(\d{4})", re.IGNORECASE)
-_YEAR_RE = re.compile(r"năm\s+(\d{4})", re.IGNORECASE)
-_BODY_RE = re.compile(r"Đảng bộ\s+((?:Sở|Khối)(?:\s+\S+){1,7})")
-# Lower-case words that belong inside an organisation's name ("Sở Khoa học và Công nghệ").
-_NAME_WORDS = {"và", "các", "cơ", "quan", "học", "công", "nghệ", "thông", "tin", "truyền", "doanh", "nghiệp"}
+_TERM_WORD_RE = re.compile(rf"nhiệm kỳ\s+{TERM_RE.pattern}", re.IGNORECASE)
+_YEAR_WORD_RE = re.compile(rf"năm\s+({YEAR_RE.pattern})", re.IGNORECASE)
+_KINDS = [(k["kind"], [re.compile(p) for p in k["title"]]) for k in REPORT_KINDS]
+_NEWS_START_RE = re.compile(rf"^(?:{'|'.join(NEWS_START)})")
+# Where a body's name starts: a head ("Đảng bộ") not preceded by a letter; the name follows it.
+_BODY_HEAD_RE = re.compile(rf"(?<![^\W\d_])({alternation(ISSUERS['head'])})\s+", re.IGNORECASE)
+_NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w&]*|[,.;:()\n]")
+_CONNECTORS = sorted(ISSUERS["connector"], key=lambda p: -len(p.split()))
+_NOT_FINAL = set(ISSUERS["not_final"])
 _ROMAN_RE = re.compile(r"^[IVXLC]+$")
+MAX_NAME_WORDS = 10
+RELATION_CHARS = 40  # how far before a mention a word relating it to the issuer is looked for
+# "của Đảng ủy Khối", "trực thuộc Đảng ủy Khối": another body than the issuer.
+_OTHER_BODY_RE = words_regex(ISSUERS["other_body_before"])
 
 
 def read_metadata(text: str, doc: str) -> ReportMeta:
-    head = text[:3000]
+    head = text[:HEAD_CHARS]
     title = _title(text)
     return ReportMeta(
         doc=doc,
         title=title,
         kind=_kind(title),
-        issuing_body=_issuing_body(head.replace(title, " ")),
+        issuing_body=issuing_body(head, text),
         province=_province(text),
         term=_term(title, text),
         doc_number=_first_group(_DOC_NUMBER_RE, head).replace(" ", ""),
@@ -58,14 +69,15 @@ def _title(text: str) -> str:
     """The report's title: the line after "BÁO CÁO", else the first substantial line."""
     lines = [ln.strip() for ln in text[:2000].split("\n") if ln.strip()]
     for i, line in enumerate(lines):
-        if _TITLE_WORD_RE.match(line):
-            word = _TITLE_WORD_RE.match(line).group(0)
+        match = _TITLE_WORD_RE.match(line)
+        if match:
+            word = match.group(0)
             rest = line[len(word) :].strip(" :")
             if rest:  # "BÁO CÁO KIỂM ĐIỂM" continued by more upper-case lines
                 more = [ln for ln in lines[i + 1 : i + 3] if ln.isupper()]
                 return " ".join([f"{word.capitalize()} {rest}", *more])[:200]
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            return f"Báo cáo {nxt}".strip()[:200]
+            return f"{word.capitalize()} {nxt}".strip()[:200]
     for line in lines:
         if not _HEADER_NOISE_RE.match(line) and len(line) > 20:
             return line.rstrip(".")[:200]
@@ -74,52 +86,115 @@ def _title(text: str) -> str:
 
 def _kind(title: str) -> str:
     folded = fold(title)
-    if _NEWS_START.match(folded):
+    if _NEWS_START_RE.match(folded):
         return "news"
-    for kind, pattern in _KINDS:
-        if re.search(pattern, folded):
+    for kind, patterns in _KINDS:
+        if any(p.search(folded) for p in patterns):
             return kind
     return "report"
 
 
-def _issuing_body(head: str) -> str:
-    """The most frequent "Đảng bộ Sở/Khối ..." phrase near the top, cut at the first non-name word.
-
-    A short mention ("Đảng bộ Khối") counts for the full name it abbreviates.
-    """
-    names: Counter[str] = Counter()
-    display: dict[str, Counter[str]] = {}
-    for match in _BODY_RE.finditer(head):
-        words = ["Đảng bộ", *_name_words(match.group(1).split())]
-        name = " ".join(words)
-        key = fold(name)
-        names[key] += 1
-        display.setdefault(key, Counter())[name] += 1
-    if not names:
+def issuing_body(head: str, text: str) -> str:
+    """The Party body the first lines name most often as itself ("Đảng bộ Sở Khoa học và Công nghệ"), not
+    as another body ("của Đảng ủy Khối", "trực thuộc ..."), unless no body is named as itself. A shorter
+    mention ("Đảng bộ Khối", "Đảng bộ Sở KH&CN") counts for the full name it begins, so a name written
+    inconsistently still counts; among equals the one named first wins. "" when no body is named."""
+    usual = _usual_forms(text)
+    mentions: list[tuple[str, str, bool, int]] = []
+    covered = 0  # a head inside the name just read ("Ủy ban Kiểm tra Thành ủy X") is part of it
+    for match in _BODY_HEAD_RE.finditer(head):
+        mention = _mention(head, match, usual) if match.start() >= covered else None
+        if mention:
+            mentions.append(mention)
+            covered = match.start() + len(mention[1])
+    own = [m for m in mentions if not m[2]] or mentions
+    if not own:
         return ""
+    names = Counter(key for key, _, _, _ in own)
+    first: dict[str, int] = {}
+    display: dict[str, Counter[str]] = {}
+    for key, name, _, at in own:
+        first.setdefault(key, at)
+        display.setdefault(key, Counter())[name] += 1
     totals = {key: sum(n for other, n in names.items() if key.startswith(other)) for key in names}
-    best = max(totals, key=lambda key: (totals[key], len(key)))
+    best = max(totals, key=lambda key: (totals[key], -first[key]))
     return display[best].most_common(1)[0][0]
 
 
-def _name_words(words: list[str]) -> list[str]:
-    """Keep capitalised words and name connectors; "tỉnh" closes "Khối các cơ quan tỉnh"."""
+def _mention(head: str, match: re.Match[str], usual: dict[str, str]) -> tuple[str, str, bool, int] | None:
+    """(key, name as written, named as another body, offset) of one mention; None for a kind of body
+    without a name ("Đảng bộ tỉnh", "Đảng ủy đã ...")."""
+    words = _name_words(head, match.end(), usual)
+    if not any(w[0].isupper() for w in words):
+        return None
+    name = " ".join([_written_head(match.group(1)), *words])
+    other = bool(_OTHER_BODY_RE.search(_clause_before(head, match.start())))
+    return " ".join(spelled_out(tokens_of(name))), name, other, match.start()
+
+
+def _clause_before(text: str, pos: int) -> str:
+    """Up to a few words before `pos`, back to the start of its clause."""
+    window = text[max(0, pos - RELATION_CHARS) : pos]
+    return re.split(r"[.;:\n]", window)[-1]
+
+
+def _written_head(head: str) -> str:
+    """The head as the lexicon writes it ("ĐẢNG BỘ" -> "Đảng bộ")."""
+    return next((h for h in ISSUERS["head"] if fold(h) == fold(head)), head)
+
+
+def _usual_forms(text: str) -> dict[str, str]:
+    """Lower-cased word -> how the text most often writes it outside capitals: headers and headings are
+    written in capitals ("KHỐI CÁC CƠ QUAN TỈNH"), prose in the name's own case ("Khối các cơ quan tỉnh")."""
+    forms: dict[str, Counter[str]] = {}
+    for word in re.findall(r"[^\W\d_]+", text):
+        if not word.isupper() or len(word) == 1:
+            forms.setdefault(word.lower(), Counter())[word] += 1
+    return {lower: counts.most_common(1)[0][0] for lower, counts in forms.items()}
+
+
+def _name_words(text: str, pos: int, usual: dict[str, str]) -> list[str]:
+    """The words of a body's name after its head, up to punctuation or a word that is not part of it:
+    capitalised words, connectors ("và", "cơ quan") and the lower-case syllables of a capitalised word
+    ("Khoa học", "Công nghệ"). Words in capitals are read in their usual case first."""
+    tokens: list[str] = []
+    for m in _NAME_TOKEN_RE.finditer(text, pos, min(len(text), pos + 200)):
+        if not m.group()[0].isalpha() or len(tokens) >= MAX_NAME_WORDS + 2:
+            break
+        word = m.group()
+        tokens.append(usual.get(word.lower(), word) if word.isupper() and "&" not in word else word)
     kept: list[str] = []
-    for word in words:
-        clean = word.rstrip(",.;:")
-        if clean.lower() == "tỉnh" and kept and kept[-1].lower() in {"quan", "nghiệp"}:
-            kept.append(clean)
+    i = 0
+    while i < len(tokens) and len(kept) < MAX_NAME_WORDS:
+        if kept and _BODY_HEAD_RE.match(" ".join(tokens[i : i + 4]) + " "):
+            break  # "Đảng bộ Sở A và Đảng bộ Sở B": the next body; "Ủy ban Kiểm tra Thành ủy X": its owner
+        n = _connector_at(tokens, i)
+        word = tokens[i]
+        if n:
+            kept.extend(tokens[i : i + n])
+            i += n
+        elif not _ROMAN_RE.match(word) and (word[0].isupper() or _continues_word(kept, word)):
+            kept.append(word)
+            i += 1
+        else:
             break
-        if not clean or not clean.isalpha() or _ROMAN_RE.match(clean):
-            break
-        if not (clean[0].isupper() or clean in _NAME_WORDS):
-            break
-        kept.append(clean)
-        if clean != word:
-            break
-    while kept and kept[-1] in _NAME_WORDS - {"quan", "nghiệp", "học", "nghệ", "tin", "thông"}:
-        kept.pop()  # a name does not end on "và"/"các"
+    while kept and kept[-1].lower() in _NOT_FINAL:
+        kept.pop()
     return kept
+
+
+def _continues_word(kept: list[str], syllable: str) -> bool:
+    """A lower-case syllable completing the capitalised word before it ("Khoa" + "học")."""
+    return bool(kept) and kept[-1][0].isupper() and tone_key(f"{kept[-1]} {syllable}") in dictionary_words()
+
+
+def _connector_at(tokens: list[str], i: int) -> int:
+    """How many tokens from i form a connector phrase (0 if none); the longest wins."""
+    for phrase in _CONNECTORS:
+        words = phrase.split()
+        if [t.lower() for t in tokens[i : i + len(words)]] == words:
+            return len(words)
+    return 0
 
 
 def _province(text: str) -> str:
@@ -133,11 +208,10 @@ def _province(text: str) -> str:
 
 def _term(title: str, text: str) -> str:
     for source in (title, text):
-        terms = Counter(f"{a}–{b}" for a, b in _TERM_RE.findall(source))
+        terms = Counter(term_label(a, b) for a, b in _TERM_WORD_RE.findall(source))
         if terms:
             return terms.most_common(1)[0][0]
-    year = _first_group(_YEAR_RE, title)
-    return year
+    return _first_group(_YEAR_WORD_RE, title)
 
 
 def _date(head: str) -> str:

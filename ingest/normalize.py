@@ -17,9 +17,6 @@ _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _DIGIT_BEFORE_MARK_RE = re.compile(rf"(\d)([{_SUPERSCRIPTS}])")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _MANY_NEWLINES_RE = re.compile(r"\n{3,}")
-# A year, and a term of years "2020 - 2025" / "2020–2025" (groups: first and last year).
-YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
-TERM_RANGE_RE = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 _SENTENCE_END = '.!?:;…"”)»'
 _LIST_START_RE = re.compile(
     rf"^(?:[-+•*–]\s|[IVXLC]+\.\s|\d+(?:\.\s?\d+)*\.?\s|[a-zđ]\)\s|Phần thứ\s|[{_SUPERSCRIPTS}])",
@@ -88,6 +85,11 @@ def fold(text: str) -> str:
     """Lower-case and strip diacritics: "Đảng ủy" -> "dang uy". Used for matching, never for display."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of white space (line breaks too) as one space, ends trimmed."""
+    return " ".join(text.split())
 
 
 def normalize_query(text: str) -> str:

@@ -5,30 +5,55 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.fact_vocabulary import (
-    _APPROX_AFTER_RE,
-    _APPROX_RE,
-    _BOUNDARY_CHARS,
-    _CHI_DANG_BO_RE,
-    _DATE_BEFORE_RE,
-    _DETERMINERS,
-    _MAGNITUDES,
-    _MAX_UNIT_WORDS,
-    _SKIP_BEFORE_RE,
-    _STOP,
-    _STOP_PAIRS,
-    _WORD_RE,
-    _YEAR_BEFORE_RE,
+from ingest.lexicon import (
+    APPROXIMATIONS,
     UNITS,
-    _dictionary,
-    _tone_key,
+    alternation,
+    dictionary_words,
+    number_words,
+    tone_key,
 )
+from ingest.normalize import collapse_spaces
 from ingest.numbers import Token
-from ingest.sentences import _HEADING_RE
+from ingest.periods import TERM_RE, YEAR_RE
+from ingest.sentences import HEADING_NUMBER_RE
+
+_NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NOT_LETTER_AFTER = r"(?![^\W\d_])"
+_APPROX_RE = re.compile(
+    rf"{_NOT_LETTER_BEFORE}({alternation(v for v, where, _ in APPROXIMATIONS if where == 'before')})\s*$",
+    re.IGNORECASE,
+)
+_APPROX_AFTER_RE = re.compile(
+    rf"\s*({alternation(v for v, where, _ in APPROXIMATIONS if where == 'after')}){_NOT_LETTER_AFTER}",
+    re.IGNORECASE,
+)
+# Text just before a number that makes it a name, an ordinal or a reference, not a quantity.
+_SKIP_BEFORE_RE = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{alternation(number_words('reference'))})(?:\s+số)?\s*[-–]?\s*$", re.IGNORECASE
+)
+_YEAR_BEFORE_RE = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{alternation(number_words('year_before'))}|tháng\s+[0-9]{{1,2}})\s*$",
+    re.IGNORECASE,
+)
+_DATE_BEFORE_RE = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{alternation(number_words('date_before'))})\s*$", re.IGNORECASE
+)
+_WORD_RE = re.compile(r"[^\s,;:.()\[\]\"“”‘’!?…/]+")
+_BOUNDARY_CHARS = set(',;:.()[]"“”!?…/')
+# "56 chi, đảng bộ cơ sở": party cells and grassroots committees counted together, the first noun elided.
+_CELLS_AND_COMMITTEES_RE = re.compile(r"\s+(chi,\s*đảng bộ(?:\s+cơ sở)?)(?![^\W\d_])", re.IGNORECASE)
+_STOP = frozenset(number_words("noun_stop"))
+_STOP_PAIRS = frozenset(number_words("noun_stop_pair"))
+_DETERMINERS = frozenset(number_words("determiner"))
+_MAGNITUDES = frozenset(number_words("magnitude"))
+_YEAR_AFTER_RE = re.compile(r"\s*(?:năm|/)")  # "7/2020", "3/3 năm": a date
+TERM_REACH = 12  # how far around a year the other end of its term may stand
+_MAX_UNIT_WORDS = max(len(u.split()) for u in UNITS)
 
 
 @dataclass
-class _Num:
+class Quantity:
     """A quantity found in a sentence, with the words around it."""
 
     start: int
@@ -49,7 +74,7 @@ class _Num:
 
 def _is_heading(text: str, tok: Token) -> bool:
     line_start = text.rfind("\n", 0, tok.start) + 1
-    m = _HEADING_RE.match(text, line_start)
+    m = HEADING_NUMBER_RE.match(text, line_start)
     if not m or tok.end > m.end():
         return False
     rest = text[m.end() : m.end() + 3].lstrip()
@@ -57,11 +82,11 @@ def _is_heading(text: str, tok: Token) -> bool:
 
 
 def _is_year(text: str, tok: Token, before: str, unit_known: bool) -> bool:
-    if not (tok.raw.isdigit() and tok.raw[0] != "0" and 1900 <= int(tok.raw) <= 2100):
+    if not YEAR_RE.fullmatch(tok.raw):
         return False
-    after = text[tok.end : tok.end + 12]
-    if re.match(r"\s*[-–]\s*[0-9]{4}", after) or re.search(r"[0-9]{4}\s*[-–]\s*$", before):
-        return True  # a range "2020 - 2025"
+    around = TERM_RE.finditer(text, max(0, tok.start - TERM_REACH), tok.end + TERM_REACH)
+    if any(m.start() <= tok.start and tok.end <= m.end() for m in around):
+        return True  # a term "2020 - 2025"
     return bool(_YEAR_BEFORE_RE.search(before)) or not unit_known
 
 
@@ -102,47 +127,45 @@ def _unit_of(words: list[re.Match[str]]) -> tuple[str, bool, int]:
     if lead:
         return " ".join(low[:2]), len(low) > 1, min(2, len(low))
     for k in range(min(4, len(low)), 1, -1):
-        if _tone_key(" ".join(low[:k])) in _dictionary():
+        if tone_key(" ".join(low[:k])) in dictionary_words():
             return " ".join(low[:k]), False, k
     return low[0], False, 1
 
 
-def _describe(text: str, num: _Num, limit: int) -> None:
+def _describe(text: str, num: Quantity, limit: int) -> None:
     """Fill unit, phrase and their ends from the words after the number."""
     pos = num.end
     pct = re.match(r" ?%", text[pos:limit])
     if pct:
         num.unit, num.unit_known, num.unit_end = "%", True, pos + pct.end()
         words = _noun_words(text, num.unit_end, limit)
-    elif m := _CHI_DANG_BO_RE.match(text, pos, limit):  # "56 chi, đảng bộ cơ sở": branches and committees
-        num.unit, num.unit_known, num.unit_end = _collapse(m.group(1)).lower(), True, m.end()
-        num.phrase, num.phrase_end = _collapse(m.group(1)), m.end()
+    elif m := _CELLS_AND_COMMITTEES_RE.match(
+        text, pos, limit
+    ):  # "56 chi, đảng bộ cơ sở": branches and committees
+        num.unit, num.unit_known, num.unit_end = collapse_spaces(m.group(1)).lower(), True, m.end()
+        num.phrase, num.phrase_end = collapse_spaces(m.group(1)), m.end()
         return
     else:
         words = _noun_words(text, pos, limit)
         unit, known, k = _unit_of(words)
         num.unit, num.unit_known = unit, known
         num.unit_end = words[(k if known else len(words)) - 1].end() if k else pos
-    num.phrase = _collapse(text[words[0].start() : words[-1].end()]) if words else ""
+    num.phrase = collapse_spaces(text[words[0].start() : words[-1].end()]) if words else ""
     num.phrase_end = words[-1].end() if words else num.unit_end
 
 
-def _collapse(s: str) -> str:
-    return " ".join(s.split())
-
-
-def _ratio_is_date(text: str, tok: Token, before: str, num: _Num) -> bool:
+def _ratio_is_date(text: str, tok: Token, before: str, num: Quantity) -> bool:
     a, b = (int(x) for x in tok.raw.split("/"))
-    if _DATE_BEFORE_RE.search(before) or re.match(r"\s*(?:năm|/)", text[tok.end : tok.end + 8]):
+    if _DATE_BEFORE_RE.search(before) or _YEAR_AFTER_RE.match(text[tok.end : tok.end + 8]):
         return True
     if a <= b and num.unit:
         return False  # "7/7 đồng chí", "6/6 chỉ tiêu"
     return 1 <= a <= 31 and 1 <= b <= 12
 
 
-def _candidates(text: str, tokens: list[Token], start: int, end: int) -> list[_Num]:
+def quantities_in(text: str, tokens: list[Token], start: int, end: int) -> list[Quantity]:
     """The quantities of one sentence: not dates, years, headings, ordinals or references."""
-    out: list[_Num] = []
+    out: list[Quantity] = []
     for tok in tokens:
         if tok.kind not in ("num", "ratio") or tok.value is None or _is_heading(text, tok):
             continue
@@ -153,7 +176,7 @@ def _candidates(text: str, tokens: list[Token], start: int, end: int) -> list[_N
             and text[tok.end : tok.end + 1] == ")"
         ):
             continue  # a reference "Chỉ thị 05", an ordinal "lần thứ 19", an enumerator "(1)"
-        num = _Num(tok.start, tok.end, tok.raw, tok.value, tok.start)
+        num = Quantity(tok.start, tok.end, tok.raw, tok.value, tok.start)
         _describe(text, num, end)
         if tok.kind == "ratio" and _ratio_is_date(text, tok, before, num):
             continue
@@ -169,7 +192,7 @@ def _candidates(text: str, tokens: list[Token], start: int, end: int) -> list[_N
     return out
 
 
-def _join_ranges(text: str, nums: list[_Num]) -> None:
+def _join_ranges(text: str, nums: list[Quantity]) -> None:
     """ "từ 10 – 20% đảng viên": the lower bound takes the unit of the upper one; both are approximate."""
     for a, b in zip(nums, nums[1:], strict=False):
         if a.phrase or a.unit or not re.fullmatch(r"\s*[-–]\s*", text[a.end : b.q_start]):

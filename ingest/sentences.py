@@ -1,11 +1,20 @@
-"""Sentence and clause splitting of report text, never inside parentheses nor on a decimal dot."""
+"""The one sentence splitter: sentences and their clauses, never inside parentheses nor on a decimal dot.
+
+Every part of the project that needs sentences (facts, chunk splitting, figure sentences for search,
+quotes in answers) takes them from here; ingest stores them with the report.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
 
-_HEADING_RE = re.compile(r"[ \t]*(?:[IVXLC]+\.\s*)?[0-9]{1,2}(?:\.\s?[0-9]{1,2})*\.?(?=\s)")
-_BULLET_RE = re.compile(r"[\s\-–+•*·]+")
+from ingest.types import Sentence
+
+# The numbering that opens a heading line: "2.3", "II. 1", "2. 3." (not a whole heading: see chunking).
+HEADING_NUMBER_RE = re.compile(r"[ \t]*(?:[IVXLC]+\.\s*)?[0-9]{1,2}(?:\.\s?[0-9]{1,2})*\.?(?=\s)")
+# Bullets and dashes that open a list item.
+BULLET_RE = re.compile(r"[\s\-–+•*·]+")
 
 
 def _line_prefix_is_heading(text: str, line_start: int, i: int) -> bool:
@@ -31,7 +40,7 @@ def _newline_ends_sentence(text: str, i: int, depth: int) -> tuple[bool, bool]:
     nxt = text[j] if j < len(text) else "\n"
     if nxt == "\n":
         return True, True  # blank line: a new paragraph
-    if nxt in "-+•*–·" or _HEADING_RE.match(text, j):
+    if nxt in "-+•*–·" or HEADING_NUMBER_RE.match(text, j):
         return True, True  # a new item or heading
     if depth:
         return False, False
@@ -42,10 +51,10 @@ def _newline_ends_sentence(text: str, i: int, depth: int) -> tuple[bool, bool]:
     return (prev in ".;:!?" or not nxt.islower()), False
 
 
-def split_sentences(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
+def split_sentences(text: str) -> list[Sentence]:
     """Sentences (split on . ! ? and line breaks) with their clauses (split on ;), never inside
     parentheses nor on a decimal dot. Spans are trimmed of spaces and leading bullets."""
-    out: list[tuple[int, int, list[tuple[int, int]]]] = []
+    out: list[Sentence] = []
     clauses: list[tuple[int, int]] = []
     sent_start = clause_start = line_start = 0
     depth = open_at = 0
@@ -60,7 +69,7 @@ def split_sentences(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
         close_clause(end)
         span = _trim(text, sent_start, end)
         if span and clauses:
-            out.append((span[0], span[1], clauses))
+            out.append(Sentence(span[0], span[1], tuple(clauses)))
         clauses = []
 
     for i, ch in enumerate(text):
@@ -91,9 +100,20 @@ def split_sentences(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    m = _BULLET_RE.match(text, start, end)
+    m = BULLET_RE.match(text, start, end)
     if m:
         start = m.end()
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if end > start else None
+
+
+def sentences_within(sentences: list[Sentence], start: int, end: int) -> list[Sentence]:
+    """The sentences that touch [start, end) (a chunk edge may cut one); `sentences` in text order."""
+    first = bisect.bisect_right(sentences, start, key=lambda s: s.end)
+    out: list[Sentence] = []
+    for sentence in sentences[first:]:
+        if sentence.start >= end:
+            break
+        out.append(sentence)
+    return out

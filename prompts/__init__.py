@@ -7,7 +7,7 @@ import string
 from functools import cache
 from importlib import resources
 
-from assistant.errors import ConfigError
+from ingest.errors import ConfigError
 
 
 @cache

@@ -132,6 +132,9 @@ def page_ready_seconds(url: str, screenshot: Path | None) -> float | None:
 
 
 def main() -> int:
+    from assistant.settings import apply_offline_defaults
+
+    apply_offline_defaults()
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from assistant.engine import Engine
-from assistant.settings import Settings
+from assistant.settings import Settings, apply_offline_defaults
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,6 +57,7 @@ def bench_latency(name: str, questions: list[dict], run) -> None:
 
 
 def main() -> None:
+    apply_offline_defaults()
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=Path, default=ROOT.parent / "shared" / "reports")
     parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "eval" / "public.json")
@@ -64,11 +65,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ra-bench-") as tmp:
         engine = bench_ingest(args.reports, Path(tmp))
         questions = json.loads(args.gold.read_text(encoding="utf-8"))
-        bench_latency("search", questions, lambda item: engine.search(item["question"], k=10))
-        if hasattr(engine, "ask"):
-            bench_latency(
-                "ask", questions, lambda item: engine.ask(item["question"], item.get("history") or [])
-            )
+        bench_latency(
+            "search", questions, lambda item: engine.search(item["question"], 10, history=item.get("history"))
+        )
+        bench_latency("ask", questions, lambda item: engine.ask(item["question"], item.get("history") or []))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.errors import ReportAssistantError
+from ingest.errors import ReportAssistantError
 from ingest.numbers import numbers_in
 
 BLOC = """BÁO CÁO
@@ -104,11 +104,11 @@ def test_why_question_quotes_sentences(engine):
 
 
 def test_citation_check_withdraws_an_unsupported_number(engine, monkeypatch):
-    from assistant import answering
+    from assistant.answerers.counts import CountAnswerer
 
-    real = answering.Answerer._describe
+    real = CountAnswerer._describe
     monkeypatch.setattr(
-        answering.Answerer, "_describe", lambda self, fact, lang: real(self, fact, lang) + " (tổng 999)"
+        CountAnswerer, "_describe", lambda self, fact, lang: real(self, fact, lang) + " (tổng 999)"
     )
     answer = engine.ask("Đảng bộ Khối kết nạp bao nhiêu đảng viên mới?")
     assert "999" not in answer.text

@@ -12,9 +12,10 @@ import pytest
 from assistant.app import launch_options, sample_reports, serve
 from assistant.app_handlers import ChatApp
 from assistant.app_render import answer_markdown, context_span, escape_md, figure_values, highlight
-from assistant.app_safety import is_loopback, load_auth, resolve_auth, safe_filename
-from assistant.errors import ConfigError, ReportAssistantError
+from assistant.app_safety import is_loopback, resolve_auth, safe_filename
 from assistant.export import NoteItem, NoteSource, read_docx_footnotes, to_docx, to_markdown
+from assistant.settings import Settings, read_logins
+from ingest.errors import ConfigError, ReportAssistantError
 
 REPORT = """BÁO CÁO
 Tổng kết công tác xây dựng Đảng năm 2024 của Đảng bộ Sở Thông tin và Truyền thông tỉnh Thử Nghiệm
@@ -67,26 +68,28 @@ def test_loopback_hosts():
 
 
 def test_login_required_off_loopback(tmp_path):
-    assert resolve_auth("127.0.0.1", {}) is None
+    assert resolve_auth("127.0.0.1", []) is None
     with pytest.raises(ConfigError, match="login is required"):
-        resolve_auth("0.0.0.0", {})
+        resolve_auth("0.0.0.0", [])
     env = {"REPORT_ASSISTANT_USER": "cv", "REPORT_ASSISTANT_PASSWORD": "s3cret"}
-    assert resolve_auth("0.0.0.0", env) == [("cv", "s3cret")]
+    assert resolve_auth("0.0.0.0", read_logins(env)) == [("cv", "s3cret")]
     with pytest.raises(ConfigError, match="both"):
-        load_auth({"REPORT_ASSISTANT_USER": "cv"})
+        read_logins({"REPORT_ASSISTANT_USER": "cv"})
     auth_file = tmp_path / "logins"
     auth_file.write_text("# trainers\nlan:mật-khẩu:có-dấu-hai-chấm\n\nminh:pw2\n", encoding="utf-8")
-    assert resolve_auth("10.0.0.5", {"REPORT_ASSISTANT_AUTH_FILE": str(auth_file)}) == [
+    settings = Settings.from_env(tmp_path / "index", env={"REPORT_ASSISTANT_AUTH_FILE": str(auth_file)})
+    assert resolve_auth("10.0.0.5", settings.logins) == [
         ("lan", "mật-khẩu:có-dấu-hai-chấm"),
         ("minh", "pw2"),
     ]
     auth_file.write_text("no separator\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="username:password"):
-        load_auth({"REPORT_ASSISTANT_AUTH_FILE": str(auth_file)})
+        read_logins({"REPORT_ASSISTANT_AUTH_FILE": str(auth_file)})
 
 
-def test_launch_options_are_safe():
-    options = launch_options("127.0.0.1", None, 5)
+def test_launch_options_are_safe(tmp_path):
+    settings = Settings.from_env(tmp_path / "index", env={"REPORT_ASSISTANT_MAX_UPLOAD_MB": "5"})
+    options = launch_options(settings, "127.0.0.1", None)
     assert options["share"] is False and options["server_name"] == "127.0.0.1"
     assert options["max_file_size"] == "5mb" and options["mcp_server"] is False
     assert all(Path(p).is_file() for p in options["css_paths"])
@@ -320,7 +323,12 @@ def test_ask_through_gradio_client(shared_engine):
     demo = build_app(shared_engine)
     demo.queue()
     port = free_port()
-    demo.launch(server_port=port, prevent_thread_lock=True, quiet=True, **launch_options("127.0.0.1"))
+    demo.launch(
+        server_port=port,
+        prevent_thread_lock=True,
+        quiet=True,
+        **launch_options(shared_engine.settings, "127.0.0.1"),
+    )
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         text = client.predict("Có bao nhiêu đảng viên bị kỷ luật?", api_name="/ask")

@@ -1,6 +1,7 @@
-from assistant.types import ReportMeta
 from ingest.chunking import MAX_WORDS, chunk_document, parse_heading
 from ingest.normalize import normalize_text
+from ingest.sentences import split_sentences
+from ingest.types import ReportMeta
 
 REPORT = """BÁO CÁO
 Kiểm điểm công tác nhiệm kỳ 2020 – 2025
@@ -30,9 +31,13 @@ Công tác tuyên truyền còn hạn chế.
 META = ReportMeta(doc="test.txt")
 
 
+def _chunks(text: str, key: str):
+    return chunk_document(text, key, META, split_sentences(text))
+
+
 def chunks():
     text = normalize_text(REPORT)
-    return text, chunk_document(text, "doc1", META)
+    return text, _chunks(text, "doc1")
 
 
 def test_headings_are_recognised():
@@ -50,7 +55,7 @@ def test_chunk_text_is_an_exact_span_with_stable_ids():
     for i, chunk in enumerate(result):
         assert text[chunk.start : chunk.end] == chunk.text
         assert chunk.id == f"doc1:{i:04d}"
-    assert [c.id for c in chunk_document(text, "doc1", META)] == [c.id for c in result]
+    assert [c.id for c in _chunks(text, "doc1")] == [c.id for c in result]
 
 
 def test_no_chunk_crosses_two_top_level_sections():
@@ -69,7 +74,7 @@ def test_section_path_names_the_heading_chain():
     old = chunking.TARGET_WORDS
     chunking.TARGET_WORDS = 5
     try:
-        result = chunk_document(text, "doc1", META)
+        result = _chunks(text, "doc1")
     finally:
         chunking.TARGET_WORDS = old
     discipline = next(c for c in result if "xử lý kỷ luật 3 đảng viên" in c.text)
@@ -82,7 +87,7 @@ def test_section_path_names_the_heading_chain():
 def test_long_sections_are_split_below_the_maximum():
     sentence = "Đảng bộ tiếp tục lãnh đạo thực hiện tốt nhiệm vụ chính trị được giao trong năm. "
     text = normalize_text("I. MỤC LỚN\n" + sentence * 80)
-    result = chunk_document(text, "d", META)
+    result = _chunks(text, "d")
     assert len(result) > 1
     assert all(len(c.text.split()) <= MAX_WORDS for c in result)
     assert all(c.section == "I. MỤC LỚN" for c in result)
@@ -91,7 +96,7 @@ def test_long_sections_are_split_below_the_maximum():
 def test_a_sentence_without_full_stops_is_cut_for_the_embedder():
     clause = "tiếp tục lãnh đạo thực hiện tốt nhiệm vụ chính trị được giao trong năm"
     text = normalize_text("I. MỤC LỚN\n- " + "; ".join([clause] * 60) + ".")
-    result = chunk_document(text, "d", META)
+    result = _chunks(text, "d")
     assert len(result) > 1
     assert all(len(c.text.split()) <= MAX_WORDS for c in result)
     assert all(text[c.start : c.end] == c.text for c in result)

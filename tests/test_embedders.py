@@ -44,14 +44,14 @@ def test_sentence_transformers_by_local_path(tmp_path, make_engine):
 
 
 def test_unknown_model_gives_a_clear_error():
-    from assistant.errors import ConfigError
+    from ingest.errors import ConfigError
 
     with pytest.raises(ConfigError, match="local model folder"):
         make_embedder("/nonexistent/model-dir").embed_query("x")
 
 
 def test_index_refuses_a_different_embedder(tmp_path, make_engine):
-    from assistant.errors import ConfigError
+    from ingest.errors import ConfigError
 
     folder = tmp_path / "r"
     folder.mkdir()

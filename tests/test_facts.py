@@ -10,26 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from assistant.types import Fact
-from ingest.fact_vocabulary import KNOWN_PREDICATES
-from ingest.facts import (
-    canonical_predicate,
-    extract_facts,
-    facts_from_json,
-    facts_to_json,
-    is_part,
-    predicate_matches,
-    question_predicates,
-    top_level,
-)
+from assistant.question import question_predicates
+from ingest.facts import canonical_predicate, extract_facts, is_part, predicate_matches, top_level
+from ingest.lexicon import PREDICATES
 from ingest.numbers import numbers_in
 from ingest.sentences import split_sentences
+from ingest.types import Fact
+from vectorstore.index import fact_from_json, fact_to_json
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "reports"
 
 
+def _extract(text: str, key: str, sections=None) -> list[Fact]:
+    return extract_facts(text, key, split_sentences(text), sections)
+
+
 def _facts(text: str) -> list[Fact]:
-    return extract_facts(text, "doc")
+    return _extract(text, "doc")
 
 
 def _one(facts: list[Fact], value: float, **kw: str) -> Fact:
@@ -291,7 +288,7 @@ def test_year_shaped_number_with_a_count_unit_is_a_count() -> None:
 def test_sentences_do_not_split_on_decimals_parentheses_or_wrapped_lines() -> None:
     text = "Tỷ lệ đạt 34.84% (gồm 2 nhóm; mỗi nhóm 5 người) tăng\nso với năm trước. Câu thứ hai!"
     spans = split_sentences(text)
-    assert [text[s:e] for s, e, _ in spans] == [
+    assert [text[s.start : s.end] for s in spans] == [
         "Tỷ lệ đạt 34.84% (gồm 2 nhóm; mỗi nhóm 5 người) tăng\nso với năm trước.",
         "Câu thứ hai!",
     ]
@@ -299,23 +296,23 @@ def test_sentences_do_not_split_on_decimals_parentheses_or_wrapped_lines() -> No
 
 def test_sentences_split_on_semicolons_as_clauses() -> None:
     text = "Có 3 chi bộ; có 5 tổ. Hết."
-    (s, e, clauses), _ = split_sentences(text)
-    assert [text[a:b] for a, b in clauses] == ["Có 3 chi bộ;", "có 5 tổ."]
+    first, _ = split_sentences(text)
+    assert [text[a:b] for a, b in first.clauses] == ["Có 3 chi bộ;", "có 5 tổ."]
 
 
 def test_sections_callback() -> None:
     text = "Mở đầu.\nKết nạp 12 đảng viên."
-    facts = extract_facts(text, "doc", sections=lambda off: "II > 2.3" if off > 5 else "I")
+    facts = _extract(text, "doc", sections=lambda off: "II > 2.3" if off > 5 else "I")
     assert [(f.value, f.section, f.doc_key) for f in facts] == [(12, "II > 2.3", "doc")]
 
 
 def test_json_round_trip() -> None:
     facts = _facts(DISCIPLINE + "\nKết nạp 215 đảng viên mới (chỉ tiêu Đại hội: 250 đảng viên mới).")
-    rows = json.loads(json.dumps(facts_to_json(facts), ensure_ascii=False))
+    rows = json.loads(json.dumps([fact_to_json(f) for f in facts], ensure_ascii=False))
     assert isinstance(rows[0]["breakdown"], list) and rows[0]["breakdown"][0]["label"] == "cảnh cáo"
-    assert facts_from_json(rows) == facts
+    assert [fact_from_json(r) for r in rows] == facts
     rows[0]["future_field"] = 1  # rows written by a newer version still load
-    assert facts_from_json(rows)[0] == facts[0]
+    assert fact_from_json(rows[0]) == facts[0]
 
 
 def test_question_predicates() -> None:
@@ -325,7 +322,7 @@ def test_question_predicates() -> None:
     assert "expulsion" in question_predicates("Bao nhiêu đảng viên bị khai trừ?")
     assert predicate_matches("khiển trách", "discipline")
     assert not predicate_matches("kết nạp", "discipline")
-    assert all(k == k.lower() and " ".join(k.split()) == k for k in KNOWN_PREDICATES)
+    assert all(k == k.lower() and " ".join(k.split()) == k for k in PREDICATES)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -350,7 +347,7 @@ def test_real_report_discipline_breakdown() -> None:
     assert m, "the report no longer states a disciplinary breakdown"
     total = int(m.group(1))
     parts = [int(n) for n in re.findall(r":\s*(\d+)", m.group(2))]
-    facts = extract_facts(text, name)
+    facts = _extract(text, name)
     fact = _one(facts, total, unit="đảng viên")
     assert canonical_predicate(fact.predicate) == "discipline"
     assert [p.value for p in fact.breakdown] == parts
@@ -368,9 +365,9 @@ def test_all_real_reports_fast_and_well_formed() -> None:
     texts = [
         unicodedata.normalize("NFC", p.read_text(encoding="utf-8")) for p in sorted(REPORTS.glob("*.txt"))
     ]
-    extract_facts("Kết nạp 1 đảng viên.", "warm-up")  # loads the word list once
+    _extract("Kết nạp 1 đảng viên.", "warm-up")  # loads the word list once
     t0 = time.perf_counter()
-    results = [extract_facts(t, str(i)) for i, t in enumerate(texts)]
+    results = [_extract(t, str(i)) for i, t in enumerate(texts)]
     assert time.perf_counter() - t0 < 1.0
     for text, facts in zip(texts, results, strict=True):
         assert facts

@@ -3,9 +3,9 @@
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.errors import ConfigError
 from assistant.llm import LLMRewriter
-from assistant.types import Answer, Citation
+from ingest.errors import ConfigError
+from ingest.types import Answer, Citation
 from prompts import fields, load, render
 
 CITATION = Citation(

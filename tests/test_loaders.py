@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import LoadError
-from assistant.types import PageSpan
 from ingest.boilerplate import strip_boilerplate
 from ingest.encoding import decode_bytes
+from ingest.errors import LoadError
 from ingest.loaders import SUPPORTED_EXTENSIONS, iter_report_files, load_file
+from ingest.types import PageSpan
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "reports"
 

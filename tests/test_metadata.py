@@ -38,3 +38,46 @@ def test_news_article_and_year():
     assert meta.term == "2020"
     assert meta.province == ""  # not stated: never guessed
     assert meta.issuing_body == "Đảng bộ Sở Khoa học và Công nghệ"
+
+
+def _body(text: str) -> str:
+    return read_metadata(normalize_text(text), "x.txt").issuing_body
+
+
+def test_issuing_bodies_of_every_level():
+    # The heads of Party bodies come from the lexicon; the name runs on with capitalised words, connectors
+    # and the lower-case syllables of a capitalised word.
+    assert _body("Huyện ủy Tam Nông đã lãnh đạo thực hiện nhiệm vụ năm 2024.") == "Huyện ủy Tam Nông"
+    assert _body("Đảng ủy xã Hương Nộn đã tổ chức hội nghị. Đảng ủy xã Hương Nộn kết nạp 5 đảng viên.") == (
+        "Đảng ủy xã Hương Nộn"
+    )
+    assert (
+        _body("Ủy ban Kiểm tra Thành ủy Việt Trì đã kiểm tra 12 tổ chức đảng.")
+        == "Ủy ban Kiểm tra Thành ủy Việt Trì"
+    )
+    assert _body("Chi bộ Trường Tiểu học Kim Đồng có 18 đảng viên.") == "Chi bộ Trường Tiểu học Kim Đồng"
+    assert (
+        _body("Đảng bộ Sở Thông tin và Truyền thông có 40 đảng viên.")
+        == "Đảng bộ Sở Thông tin và Truyền thông"
+    )
+
+
+def test_a_body_named_as_another_bodys_is_not_the_issuer():
+    text = (
+        "Dưới sự lãnh đạo của Tỉnh ủy Phú Thọ và Đảng ủy Khối các cơ quan tỉnh, Đảng bộ Sở Tài chính "
+        "đã hoàn thành nhiệm vụ. Đảng bộ Sở Tài chính là đảng bộ cơ sở trực thuộc Đảng ủy Khối các cơ quan tỉnh."
+    )
+    assert _body(text) == "Đảng bộ Sở Tài chính"
+    # With no body named as itself, the body the title names is the issuer.
+    assert _body("Báo cáo kết quả công tác năm 2024 của Đảng ủy phường Tân Dân") == "Đảng ủy phường Tân Dân"
+
+
+def test_a_short_mention_counts_for_the_full_name():
+    text = (
+        "Đảng bộ Khối các cơ quan tỉnh đã lãnh đạo. Đảng bộ Khối kết nạp 120 đảng viên. Đảng bộ Khối có 98 "
+        "chi bộ. Đảng bộ Sở Y tế có 60 đảng viên."
+    )
+    assert _body(text) == "Đảng bộ Khối các cơ quan tỉnh"
+    # A name in capitals (a header) is read in the case the text writes it elsewhere.
+    header = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\n\nĐảng ủy Khối các cơ quan tỉnh đã lãnh đạo thực hiện nhiệm vụ."
+    assert _body(header) == "Đảng ủy Khối các cơ quan tỉnh"

@@ -1,8 +1,9 @@
-from assistant.types import ReportMeta
-from vectorstore.glossary import expand_query, looks_english, translate_terms
+from assistant.question import ReportsView, is_count_question, parse_question
+from ingest.glossary import expand_query, looks_english, translate_terms
+from ingest.tokens import document_tokens, query_tokens
+from ingest.types import ReportMeta
 from vectorstore.lexical import LexicalIndex
 from vectorstore.scope import report_scope
-from vectorstore.textproc import document_tokens, is_count_question, query_tokens
 
 DOCS = {
     "discipline": "Đảng bộ đã xử lý kỷ luật 50 đảng viên vi phạm.",
@@ -68,7 +69,10 @@ def test_scope_from_question():
     assert report_scope("In the Phú Thọ S&T term review, how many?", reports) == ["b"]
     assert report_scope("Sở KH&CN Bến Tre có bao nhiêu đảng viên?", reports) == ["c"]
     assert report_scope("Có bao nhiêu đảng viên bị kỷ luật?", reports) is None
-    assert report_scope("Những báo cáo nào nhắc tới Bến Tre?", reports) is None
+    # "Which reports ...": about all of them, whatever else the question names.
+    view = ReportsView(reports, lambda _token: True)
+    assert parse_question("Những báo cáo nào nhắc tới Bến Tre?", [], view).implied_scope is None
+    assert parse_question("Sở KH&CN Bến Tre có bao nhiêu đảng viên?", [], view).implied_scope == ("c",)
 
 
 def test_words_naming_the_report_are_taken_out():
@@ -96,3 +100,21 @@ def test_words_naming_the_report_are_taken_out():
         "nghiep",
     ]
     assert strip_naming(words, [meta]) == ["cua", "ve", "doanh", "nghiep"]
+
+
+def test_scope_names_any_kind_of_body():
+    # No rule for particular bodies: a question names a report by a distinctive run of its body's name.
+    reports = {
+        "district": ReportMeta(doc="d", issuing_body="Huyện ủy Tam Nông", province="Phú Thọ"),
+        "commune": ReportMeta(doc="c", issuing_body="Đảng ủy xã Hương Nộn", province="Phú Thọ"),
+        "inspect": ReportMeta(doc="i", issuing_body="Ủy ban Kiểm tra Thành ủy Việt Trì", province="Phú Thọ"),
+        "health": ReportMeta(doc="h", issuing_body="Đảng bộ Sở Y tế", province="Phú Thọ"),
+    }
+    assert report_scope("Huyện ủy Tam Nông kết nạp bao nhiêu đảng viên?", reports) == ["district"]
+    assert report_scope("xa huong non co bao nhieu dang vien", reports) == ["commune"]
+    assert report_scope("Ủy ban Kiểm tra Thành ủy Việt Trì đã kiểm tra bao nhiêu tổ chức?", reports) == [
+        "inspect"
+    ]
+    assert report_scope("How many members did the Đảng bộ Sở Y tế admit?", reports) == ["health"]
+    assert report_scope("Có bao nhiêu đảng viên ở Phú Thọ?", reports) == sorted(reports)  # all of them
+    assert report_scope("Có bao nhiêu đảng viên bị kỷ luật?", reports) is None

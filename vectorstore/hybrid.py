@@ -1,20 +1,26 @@
-"""Hybrid search: dense (Chroma) and lexical (BM25) rankings, plus figure sentences for count questions
-and passages naming people for "who" questions, fused by reciprocal rank; then spread over reports so
-that when several reports match, each one's best passage is near the top."""
+"""The one retrieval path, used by search and by answers alike: dense (Chroma) and lexical (BM25)
+rankings, plus figure sentences for count questions and passages naming people for "who" questions, fused
+by reciprocal rank; then spread over reports so that when several reports match, each one's best passage
+is near the top.
+
+A Query keeps apart the reports the user chose and the reports the question itself names: both limit the
+search, but only words that name the latter are taken out of the query (the user's filter is not in the
+question's words).
+"""
 
 from __future__ import annotations
 
 import re
 
-from assistant.types import Chunk, Passage, ReportMeta
+from ingest.glossary import expand_query, translate_terms
+from ingest.names import names_a_person
 from ingest.normalize import fold, normalize_query
+from ingest.types import Chunk, Passage, Query, ReportMeta
 from vectorstore.embedders import Embedder
-from vectorstore.glossary import expand_query, looks_english, translate_terms
 from vectorstore.lexical import LexicalIndex
 from vectorstore.restore import DiacriticRestorer
-from vectorstore.scope import ACROSS_REPORTS_RE, report_scope, strip_naming, strip_naming_text
+from vectorstore.scope import strip_naming, strip_naming_text
 from vectorstore.store import ChunkStore
-from vectorstore.textproc import PERSON_NAME_RE, is_count_question, is_who_question
 
 RRF_K = 60
 DEPTH = 200  # candidates taken from each ranking
@@ -44,54 +50,53 @@ class HybridSearcher:
         self.reports = reports
         self.restorer = restorer
 
-    def prepare(self, query: str) -> str:
+    def _prepared(self, query: Query) -> str:
         """English gets glossary terms; Vietnamese typed without marks gets them back."""
-        query = normalize_query(query)
-        return expand_query(query) if looks_english(query) else self.restorer.restore(query)
+        text = normalize_query(query.text)
+        return expand_query(text) if query.english else self.restorer.restore(text)
 
-    @staticmethod
-    def dense_text(query: str, prepared: str) -> str:
+    def _dense_text(self, query: Query, prepared: str) -> str:
         """The embedder matches Vietnamese passages best from mostly Vietnamese text: an English query has
-        its glossary phrases replaced by their Vietnamese terms."""
-        return translate_terms(normalize_query(query)) if looks_english(query) else prepared
+        its glossary phrases replaced by their Vietnamese terms; translated, the words naming the report the
+        question names would outweigh the few terms of what is asked, so they are left out."""
+        if not query.english:
+            return prepared
+        text = translate_terms(normalize_query(query.text))
+        if query.implied_scope and not query.user_scope:
+            text = strip_naming_text(text, [self.reports[k] for k in query.implied_scope])
+        return text
 
-    def _asked_words(self, text: str, named: list[str] | None) -> str:
+    def _asked_words(self, query: Query, prepared: str) -> str:
         """Lexical query words; when the question itself named its reports, the words that name them are
         left out: every passage of those reports would match them."""
-        if not named:
+        text = f"{query.text} {prepared}"
+        if not query.implied_scope or query.user_scope:
             return text
         folded = re.findall(r"[\w&]+", fold(text))
-        return " ".join(strip_naming(folded, [self.reports[k] for k in named], kinds=False))
+        return " ".join(strip_naming(folded, [self.reports[k] for k in query.implied_scope], kinds=False))
 
-    def scope(self, query: str) -> list[str] | None:
-        return report_scope(query, self.reports) if len(self.reports) > 1 else None
-
-    def search(self, query: str, k: int = 10, doc_keys: list[str] | None = None) -> list[Passage]:
-        """Ranked passages; `doc_keys` limits the reports, else the question's own scope does."""
+    def search(self, query: Query, k: int = 10) -> list[Passage]:
+        """Ranked passages for the query, at most k."""
         if not self.chunks:
             return []
-        scoped = doc_keys or self.scope(query)
-        text = self.prepare(query)
-        allowed = {cid for cid, c in self.chunks.items() if c.doc_key in scoped} if scoped else None
-        dense_text = self.dense_text(query, text)
-        if scoped and not doc_keys and looks_english(query):
-            # Translated, the report's name outweighs the few Vietnamese terms of what is asked.
-            dense_text = strip_naming_text(dense_text, [self.reports[k] for k in scoped])
-        dense = self.store.search(self.embedder.embed_query(dense_text), DEPTH, scoped)
-        words = self._asked_words(f"{query} {text}", None if doc_keys else scoped)
+        scope = list(query.scope) if query.scope else None
+        prepared = self._prepared(query)
+        allowed = {cid for cid, c in self.chunks.items() if c.doc_key in scope} if scope else None
+        dense = self.store.search(self.embedder.embed_query(self._dense_text(query, prepared)), DEPTH, scope)
+        words = self._asked_words(query, prepared)
         lexical = self.lexical.search(words, DEPTH, allowed)
         # A count question is answered by a sentence stating a figure: rank those sentences too.
-        figures = self.figures.search(words, DEPTH, allowed) if is_count_question(text) else []
+        figures = self.figures.search(words, DEPTH, allowed) if query.wants_figures else []
         # A "who" question is answered where a person is named: rank those passages by the lexical score.
         names = (
-            [(cid, s) for cid, s in lexical[:NAMES_WITHIN] if PERSON_NAME_RE.search(self.chunks[cid].text)]
-            if is_who_question(query)
+            [(cid, s) for cid, s in lexical[:NAMES_WITHIN] if names_a_person(self.chunks[cid].text)]
+            if query.asks_who
             else []
         )
         fused = self._fuse(dense, lexical, figures, names)
-        if scoped:
+        if scope:
             return fused[:k]
-        if ACROSS_REPORTS_RE.search(fold(query)):
+        if query.across_reports:
             return each_report_first(fused)[:k]
         return diversify(fused)[:k]
 

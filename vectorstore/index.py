@@ -2,29 +2,24 @@
 
 Layout:
   manifest.json      {"version", "embedder", "docs": {key: {source, doc, hash, chunks, meta}}}
-  docs/<key>.json    normalised and original text, chunks, lexical tokens, numeric facts
+  docs/<key>.json    a processed report: normalised and original text, sentences, chunks, lexical tokens,
+                     numeric facts
   chroma/            the embedded Chroma store (absent in server mode)
 Every file is written to a temporary name and renamed into place, so a crash never leaves half a record.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
-from assistant.errors import ConfigError, IndexError_
-from assistant.types import Chunk, ReportMeta
+from ingest.errors import ConfigError, IndexUnusableError
+from ingest.types import Chunk, Fact, FactPart, ProcessedReport, ReportMeta, Sentence
 
 MANIFEST_VERSION = 1
-
-
-def doc_key_for(source: Path) -> str:
-    """Stable key from the absolute path: the same file keeps its key across runs."""
-    return hashlib.sha1(str(source.resolve()).encode("utf-8")).hexdigest()[:16]
 
 
 def write_json_atomic(path: Path, data: object) -> None:
@@ -39,73 +34,73 @@ def write_json_atomic(path: Path, data: object) -> None:
         raise
 
 
-@dataclass
-class DocRecord:
-    """Everything stored for one report."""
+def report_to_json(report: ProcessedReport) -> dict:
+    return {
+        "key": report.key,
+        "source": report.source,
+        "hash": report.content_hash,
+        "meta": report.meta.to_dict(),
+        "text": report.text,
+        "original": report.original,
+        "sentences": [[s.start, s.end, [list(c) for c in s.clauses]] for s in report.sentences],
+        "chunks": [
+            {"id": c.id, "start": c.start, "end": c.end, "section": c.section, "context": c.heading_context}
+            for c in report.chunks
+        ],
+        "tokens": report.tokens,
+        "figure_tokens": report.figure_tokens,
+        "facts": [fact_to_json(f) for f in report.facts],
+    }
 
-    key: str
-    source: str
-    content_hash: str
-    meta: ReportMeta
-    text: str
-    original: str
-    chunks: list[Chunk]
-    tokens: list[list[str]]
-    figure_tokens: list[tuple[str, list[str]]] = field(default_factory=list)  # (chunk id, sentence tokens)
-    facts: list[dict] = field(default_factory=list)
 
-    def to_json(self) -> dict:
-        return {
-            "key": self.key,
-            "source": self.source,
-            "hash": self.content_hash,
-            "meta": self.meta.to_dict(),
-            "text": self.text,
-            "original": self.original,
-            "chunks": [
-                {
-                    "id": c.id,
-                    "start": c.start,
-                    "end": c.end,
-                    "section": c.section,
-                    "context": c.heading_context,
-                }
-                for c in self.chunks
-            ],
-            "tokens": self.tokens,
-            "figure_tokens": self.figure_tokens,
-            "facts": self.facts,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> DocRecord:
-        meta = ReportMeta(**data["meta"])
-        text = data["text"]
-        chunks = [
-            Chunk(
-                id=c["id"],
-                doc_key=data["key"],
-                text=text[c["start"] : c["end"]],
-                start=c["start"],
-                end=c["end"],
-                section=c["section"],
-                heading_context=c["context"],
-                meta=meta,
-            )
-            for c in data["chunks"]
-        ]
-        return cls(
-            key=data["key"],
-            source=data["source"],
-            content_hash=data["hash"],
+def report_from_json(data: dict) -> ProcessedReport:
+    meta = ReportMeta(**data["meta"])
+    text = data["text"]
+    chunks = [
+        Chunk(
+            id=c["id"],
+            doc_key=data["key"],
+            text=text[c["start"] : c["end"]],
+            start=c["start"],
+            end=c["end"],
+            section=c["section"],
+            heading_context=c["context"],
             meta=meta,
-            text=text,
-            original=data["original"],
-            chunks=chunks,
-            tokens=data["tokens"],
-            figure_tokens=[(cid, toks) for cid, toks in data.get("figure_tokens", [])],
-            facts=data.get("facts", []),
         )
+        for c in data["chunks"]
+    ]
+    return ProcessedReport(
+        key=data["key"],
+        source=data["source"],
+        content_hash=data["hash"],
+        meta=meta,
+        text=text,
+        original=data["original"],
+        sentences=[Sentence(s, e, tuple((a, b) for a, b in clauses)) for s, e, clauses in data["sentences"]],
+        chunks=chunks,
+        tokens=data["tokens"],
+        figure_tokens=[(cid, toks) for cid, toks in data.get("figure_tokens", [])],
+        facts=[fact_from_json(row) for row in data.get("facts", [])],
+    )
+
+
+def fact_to_json(fact: Fact) -> dict:
+    row = asdict(fact)
+    row["breakdown"] = [asdict(p) for p in fact.breakdown]
+    return row
+
+
+_FACT_FIELDS = set(Fact.__dataclass_fields__)
+_PART_FIELDS = set(FactPart.__dataclass_fields__)
+
+
+def fact_from_json(row: dict) -> Fact:
+    """Unknown keys are ignored so older or newer rows still load."""
+    data = {k: v for k, v in row.items() if k in _FACT_FIELDS}
+    data["breakdown"] = tuple(
+        FactPart(**{k: v for k, v in p.items() if k in _PART_FIELDS}) for p in data.get("breakdown") or ()
+    )
+    return Fact(**data)
 
 
 class IndexDir:
@@ -122,12 +117,12 @@ class IndexDir:
         try:
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise IndexError_(
+            raise IndexUnusableError(
                 f"The index manifest {self.manifest_path} is unreadable ({exc}). "
                 "Re-create the index with `report-assistant ingest PATH --index NEW_DIR`."
             ) from exc
         if data.get("version") != MANIFEST_VERSION:
-            raise IndexError_(f"The index at {self.root} has an unknown format; re-create it.")
+            raise IndexUnusableError(f"The index at {self.root} has an unknown format; re-create it.")
         return data
 
     def check_embedder(self, name: str) -> None:
@@ -142,19 +137,21 @@ class IndexDir:
     def entries(self) -> dict[str, dict]:
         return self.manifest["docs"]
 
-    def load(self, key: str) -> DocRecord:
+    def load(self, key: str) -> ProcessedReport:
         path = self.docs_dir / f"{key}.json"
         try:
-            return DocRecord.from_json(json.loads(path.read_text(encoding="utf-8")))
+            return report_from_json(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError, KeyError) as exc:
-            raise IndexError_(f"The index record {path} is damaged ({exc}); re-ingest that report.") from exc
+            raise IndexUnusableError(
+                f"The index record {path} is damaged ({exc}); re-ingest that report."
+            ) from exc
 
-    def load_all(self) -> list[DocRecord]:
+    def load_all(self) -> list[ProcessedReport]:
         return [self.load(key) for key in sorted(self.entries, key=lambda k: self.entries[k]["doc"])]
 
-    def save(self, record: DocRecord, embedder: str, pipeline: int) -> None:
+    def save(self, record: ProcessedReport, embedder: str, pipeline: int) -> None:
         """Write the record, then the manifest: the manifest only ever names complete records."""
-        write_json_atomic(self.docs_dir / f"{record.key}.json", record.to_json())
+        write_json_atomic(self.docs_dir / f"{record.key}.json", report_to_json(record))
         self.entries[record.key] = {
             "source": record.source,
             "doc": record.meta.doc,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rank_bm25 import BM25Okapi
 
-from vectorstore.textproc import query_tokens
+from ingest.tokens import query_tokens
 
 
 class LexicalIndex:

@@ -10,18 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from ingest.lexicon import RESTORE_WORDS
 from ingest.normalize import fold, has_diacritics
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 MAX_N = 3
-# Common question words the reports rarely contain.
-_QUESTION_WORDS = {
-    "co": "có", "bao": "bao", "nhieu": "nhiêu", "may": "mấy", "nao": "nào", "gi": "gì", "vi": "vì",
-    "sao": "sao", "the": "thế", "nhu": "như", "khong": "không", "bi": "bị", "duoc": "được", "la": "là",
-    "nhung": "những", "thi": "thì", "thay": "thay", "doi": "đổi", "vay": "vậy", "ai": "ai", "do ai": "do ai",
-    "ngay nao": "ngày nào", "khi nao": "khi nào", "o dau": "ở đâu", "the nao": "thế nào", "ra sao": "ra sao",
-    "vi sao": "vì sao", "tai sao": "tại sao", "bao nhieu": "bao nhiêu", "con": "còn", "va": "và",
-}  # fmt: skip
 
 
 class DiacriticRestorer:
@@ -34,7 +27,7 @@ class DiacriticRestorer:
                     written = " ".join(words[i : i + n])
                     counts[fold(written)][written] += 1
         self._best = {key: c.most_common(1)[0][0] for key, c in counts.items()}
-        self._best.update(_QUESTION_WORDS)  # single question words: how people ask, not how reports write
+        self._best.update(RESTORE_WORDS)  # single question words: how people ask, not how reports write
 
     def restore(self, query: str) -> str:
         """Restore marks only when the query has none; a query with marks is the user's own spelling."""

@@ -1,67 +1,85 @@
 """The scope a question names: a report by its issuing body, province, kind or term.
 
 "In the Phú Thọ S&T term review, how many..." -> the Phú Thọ Department of S&T term review. Each report
-scores the cues of the question it matches; a cue that names another province rules a report out. When no
-cue is present the scope is all reports (None).
+scores the cues of the question it matches: its issuing body named (by a distinctive run of the body's
+name words, or by the kind of body and the first word of its name, "Đảng bộ Khối"), its province, its kind,
+its term or year; a question naming another province rules a report out. When the question names no report
+the scope is all reports (None). The vocabulary (provinces, kinds of body and report) is in the lexicon.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-from assistant.types import ReportMeta
-from ingest.metadata import PROVINCES
-from ingest.normalize import TERM_RANGE_RE, YEAR_RE, fold
+from ingest.glossary import looks_english, translate_terms
+from ingest.lexicon import ENGLISH_STOPWORDS, ISSUERS, PROVINCES, REPORT_KINDS, REPORT_NAMING
+from ingest.normalize import fold
+from ingest.periods import TERM_RE, YEAR_RE, term_label
+from ingest.tokens import WORD_RE, spelled_out, words
+from ingest.types import ReportMeta
 
-_BODY_CUES = {
-    "khoi": (r"dang bo khoi", r"dang uy khoi", r"khoi cac co quan", r"\bbloc\b", r"provincial agencies"),
-    "so": (
-        r"\bso (kh|khoa hoc|khcn|kh&cn|thong tin|tttt|tt&tt)",
-        r"department",
-        r"\bs&t\b",
-        r"dang bo so\b",
-    ),
-}
-_KIND_CUES = {
-    "midterm_review": (r"giua nhiem ky", r"nua nhiem ky", r"mid-?\s?term"),
-    "term_review": (r"kiem diem", r"term review", r"nhiem ky \d{4}\s*[-–]\s*\d{4}"),
-    "thematic_review": (r"so ket \d+ nam",),
-    "news": (r"hoi nghi tong ket", r"year-?end", r"conference", r"article", r"bai viet"),
-    "annual_summary": (r"tong ket .*nam \d{4}", r"annual"),
-}
-# "Which reports mention ...": the question is about all reports, whatever else it names.
-ACROSS_REPORTS_RE = re.compile(
-    r"nhung bao cao nao|bao cao nao|which (of the )?reports|all reports|cac bao cao"
-)
+_KIND_CUES = {k["kind"]: [re.compile(p) for p in k["question"]] for k in REPORT_KINDS}
+_HEADS = [tuple(fold(h).split()) for h in ISSUERS["head"]]
+_GENERIC = {w for phrase in ISSUERS["connector"] for w in fold(phrase).split()}
+_PROVINCE_WORDS = {name: tuple(fold(name).split()) for name in PROVINCES}
+MIN_NAMING_WORDS = 3  # shorter runs of a body's name ("công nghệ") may be what is asked about
+REPORT_PHRASES = sorted((tuple(p.split()) for p in REPORT_NAMING), key=len, reverse=True)
 
 
-def _body_type(meta: ReportMeta) -> str:
-    folded = fold(meta.issuing_body)
-    return "khoi" if "dang bo khoi" in folded else "so" if "dang bo so" in folded else ""
+def question_words(question: str) -> list[str]:
+    """The folded words of a question as they may name a report: English glossary phrases in Vietnamese,
+    abbreviations spelled out, English function words left out ("Department of S&T" -> "so khoa hoc va cong
+    nghe")."""
+    text = translate_terms(question) if looks_english(question) else question
+    return [w for w in spelled_out(words(text)) if w not in ENGLISH_STOPWORDS]
 
 
-def _cues(patterns: Iterable[str], folded: str) -> bool:
-    return any(re.search(p, folded) for p in patterns)
+def _name_words(meta: ReportMeta) -> tuple[str, ...]:
+    """The words of the issuing body's name after its head: "Đảng bộ Sở Khoa học ..." -> ("so", "khoa", ...)."""
+    body = tuple(words(meta.issuing_body))
+    for head in _HEADS:
+        if body[: len(head)] == head:
+            return body[len(head) :]
+    return body
 
 
-def _provinces_named(folded: str) -> set[str]:
-    return {name for name in PROVINCES if re.search(rf"\b{re.escape(fold(name))}\b", folded)}
+def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
+    n = len(needle)
+    return n > 0 and any(tuple(haystack[i : i + n]) == needle for i in range(len(haystack) - n + 1))
+
+
+def names_body(asked: list[str], meta: ReportMeta) -> bool:
+    """The question names this report's issuing body: a run of two or more of its name words with one
+    that is not a connector ("khoa hoc va cong nghe", "khoi cac co quan"), or a kind of body followed by
+    the first word of its name ("dang bo khoi", "dang uy khoi")."""
+    name = _name_words(meta)
+    if not name:
+        return False
+    if any(_contains(asked, head + name[:1]) for head in _HEADS):
+        return True
+    return any(
+        _contains(asked, name[i:j]) and any(w not in _GENERIC for w in name[i:j])
+        for i in range(len(name))
+        for j in range(i + 2, len(name) + 1)
+    )
+
+
+def _provinces_named(asked: list[str]) -> set[str]:
+    return {name for name, pw in _PROVINCE_WORDS.items() if _contains(asked, pw)}
 
 
 def _years(meta: ReportMeta) -> set[str]:
-    return set(re.findall(r"\d{4}", meta.term + " " + meta.title))
+    return set(YEAR_RE.findall(meta.term + " " + meta.title))
 
 
 def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | None:
     """Keys of the reports the question names, or None when it names none."""
     folded = fold(question)
-    if ACROSS_REPORTS_RE.search(folded):
-        return None
-    terms = {f"{a}–{b}" for a, b in TERM_RANGE_RE.findall(folded)}
-    provinces = _provinces_named(folded)
-    bodies = {b for b, pats in _BODY_CUES.items() if _cues(pats, folded)}
-    kinds = {k for k, pats in _KIND_CUES.items() if _cues(pats, folded)}
+    asked = question_words(question)
+    terms = {term_label(a, b) for a, b in TERM_RE.findall(folded)}
+    provinces = _provinces_named(asked)
+    bodies = {key for key, meta in reports.items() if names_body(asked, meta)}
+    kinds = {kind for kind, patterns in _KIND_CUES.items() if any(p.search(folded) for p in patterns)}
     years = set(YEAR_RE.findall(folded))
     if not (provinces or bodies or kinds):
         return None
@@ -69,11 +87,7 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
     for key, meta in reports.items():
         if provinces and meta.province and meta.province not in provinces:
             continue  # the question names another province
-        if bodies and _body_type(meta) and _body_type(meta) not in bodies:
-            continue
-        score = 2 * bool(provinces and meta.province in provinces) + 2 * bool(
-            bodies and _body_type(meta) in bodies
-        )
+        score = 2 * bool(provinces and meta.province in provinces) + 2 * (key in bodies)
         score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
         scores[key] = score
     best = max(scores.values(), default=0)
@@ -82,26 +96,14 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
     return sorted(k for k, s in scores.items() if s == best)
 
 
-# How questions name a kind of report: "báo cáo sơ kết giữa nhiệm kỳ", "term review" (after translation).
-REPORT_PHRASES = [
-    tuple(p.split())
-    for p in (
-        "bao cao so ket giua nhiem ky", "so ket giua nhiem ky", "giua nhiem ky", "nua nhiem ky", "bao cao kiem diem",
-        "bao cao tong ket", "bao cao so ket", "kiem diem nhiem ky", "kiem diem", "bao cao", "review", "report",
-        "mid term", "term",
-    )
-]  # fmt: skip
-
-_NAME_WORD_RE = re.compile(r"[\w&]+")
-
-
 def scope_phrases(metas: list[ReportMeta]) -> list[tuple[str, ...]]:
-    """How a question names the reports in scope: issuing body (with or without "Đảng bộ"), province."""
+    """How a question names the reports in scope: any run of three or more words of the issuing body's
+    name ("Đảng bộ Sở Khoa học và Công nghệ", "Sở Khoa học ...", "Đảng bộ Khối"), and the province."""
     phrases: set[tuple[str, ...]] = set()
     for meta in metas:
-        body = tuple(_NAME_WORD_RE.findall(fold(meta.issuing_body)))
-        # "Đảng bộ Sở Khoa học và Công nghệ", "Sở Khoa học ...", "Khoa học và Công nghệ" all name it.
-        phrases |= {body[i:] for i in range(len(body) - 2)}
+        body = tuple(words(meta.issuing_body))
+        n = len(body)
+        phrases |= {body[i:j] for i in range(n) for j in range(i + MIN_NAMING_WORDS, n + 1)}
         phrases.add(tuple(fold(meta.province).split()))
     return sorted((p for p in phrases if p), key=len, reverse=True)
 
@@ -122,7 +124,7 @@ def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str
 
 def strip_naming_text(text: str, metas: list[ReportMeta]) -> str:
     """The text, as written (marks kept for the embedder), without the words that name its reports."""
-    written = _NAME_WORD_RE.findall(text)
+    written = WORD_RE.findall(text)
     folded = [fold(w) for w in written]
     keep = [True] * len(written)
     for phrase in scope_phrases(metas):
@@ -133,7 +135,7 @@ def strip_naming_text(text: str, metas: list[ReportMeta]) -> str:
     return " ".join(w for w, k in zip(written, keep, strict=True) if k)
 
 
-def strip_naming(words: list[str], metas: list[ReportMeta], kinds: bool = True) -> list[str]:
+def strip_naming(folded_words: list[str], metas: list[ReportMeta], kinds: bool = True) -> list[str]:
     """Folded words of a question without those that name its reports (and, with `kinds`, the kind of
     report): what is left is what the question asks about."""
-    return _strip_phrases(words, scope_phrases(metas) + (REPORT_PHRASES if kinds else []))
+    return _strip_phrases(folded_words, scope_phrases(metas) + (REPORT_PHRASES if kinds else []))

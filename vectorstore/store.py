@@ -6,16 +6,14 @@ embedder, so switching embedders never mixes vector sizes.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlparse
 
-from assistant.errors import ConfigError, IndexError_
-from assistant.types import Chunk
+from ingest.errors import ConfigError, IndexUnusableError
+from ingest.types import Chunk
 from vectorstore.embedders import Embedder, LangchainEmbeddings
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 BATCH = 16
 
 
@@ -66,11 +64,11 @@ class ChunkStore:
                 client=client,
                 collection_metadata={"hnsw:space": "cosine"},
             )
-        except (ConfigError, IndexError_):
+        except (ConfigError, IndexUnusableError):
             raise
         except Exception as exc:  # chromadb raises many types; the user needs one message
             where = url or str(directory)
-            raise IndexError_(f"Cannot open the Chroma store at {where}: {exc}") from exc
+            raise IndexUnusableError(f"Cannot open the Chroma store at {where}: {exc}") from exc
         self.embedder = embedder
 
     def add(self, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None:

@@ -1,6 +1,5 @@
-"""Data types by stage: LoadedText -> ReportMeta -> Chunk -> Passage -> Fact -> Citation -> Answer.
-
-A whole ingested report (normalised text, chunks, tokens, facts) is stored as `vectorstore.index.DocRecord`.
+"""Data types by stage: a file is loaded (LoadedText), read (ReportMeta, Sentence, Chunk, Fact) into a
+ProcessedReport; search turns a Query into Passages; an answer cites Evidence as Citations in an Answer.
 """
 
 from __future__ import annotations
@@ -33,21 +32,24 @@ class ReportMeta:
 
     doc: str  # file name shown to users
     title: str = ""
-    kind: str = ""  # term_review, midterm_review, annual_summary, news, thematic_review, report
+    kind: str = ""  # a kind of ingest/lexicon/report_kinds.json: term_review, midterm_review, news, ...
     issuing_body: str = ""
     province: str = ""
     term: str = ""  # "2020–2025" or a year "2020"
     doc_number: str = ""
     date: str = ""
 
-    def label(self) -> str:
-        """Short human label: title, issuing body, province, term."""
-        parts = [self.title or self.doc]
-        parts += [p for p in (self.issuing_body, self.province, self.term) if p and p not in parts[0]]
-        return " — ".join(parts)
-
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the normalised text, with its clauses (split on ";"): spans into the text."""
+
+    start: int
+    end: int
+    clauses: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -67,24 +69,10 @@ class Chunk:
         """What is embedded and indexed: the heading path gives context the body lacks."""
         return f"{self.heading_context}\n{self.text}" if self.heading_context else self.text
 
-
-@dataclass
-class Passage:
-    """A chunk found by search, with its fused score."""
-
-    chunk: Chunk
-    score: float
-
-    def to_dict(self) -> dict:
-        return {
-            "doc": self.chunk.meta.doc,
-            "title": self.chunk.meta.title,
-            "section": self.chunk.section,
-            "text": self.chunk.text,
-            "start": self.chunk.start,
-            "end": self.chunk.end,
-            "score": round(self.score, 6),
-        }
+    @property
+    def title(self) -> str:
+        """The title of the innermost heading the chunk is under ("" in a preamble)."""
+        return self.heading_context.rsplit(" > ", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -107,7 +95,7 @@ class Fact:
     subject: str  # the noun phrase counted, e.g. "đảng viên"
     start: int  # span of the number and its unit
     end: int
-    sentence_start: int  # span of the sentence that states it
+    sentence_start: int  # span of the clause that states it
     sentence_end: int
     section: str = ""
     approx: bool = False  # "gần", "trên", "khoảng" ...
@@ -115,6 +103,73 @@ class Fact:
     breakdown: tuple[FactPart, ...] = ()
     target: float | None = None  # "(chỉ tiêu Đại hội: 400)"
     raw: str = ""  # the number as written, "06", "39,4"
+
+
+@dataclass
+class ProcessedReport:
+    """Everything ingest makes of one report file; the index stores it and adds the vectors."""
+
+    key: str
+    source: str  # absolute path of the file
+    content_hash: str
+    meta: ReportMeta
+    text: str  # normalised: every span below indexes into it
+    original: str  # as loaded
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+    tokens: list[list[str]]  # lexical tokens of each chunk
+    figure_tokens: list[tuple[str, list[str]]] = field(default_factory=list)  # (chunk id, sentence tokens)
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What search is asked: the text, the reports the user chose, the reports the question itself names
+    (kept apart: only the latter's naming words are taken out of the query), and what kind of passage
+    answers it."""
+
+    text: str
+    user_scope: tuple[str, ...] | None = None  # report keys the user chose; None: all
+    implied_scope: tuple[str, ...] | None = None  # report keys the question names; None: none named
+    english: bool = False
+    wants_figures: bool = False  # a count question: sentences stating figures answer it
+    asks_who: bool = False  # passages naming people answer it
+    across_reports: bool = False  # "which reports ...": every report's best passage first
+
+    @property
+    def scope(self) -> tuple[str, ...] | None:
+        """The reports searched: the user's choice wins over what the question names."""
+        return self.user_scope or self.implied_scope
+
+
+@dataclass
+class Passage:
+    """A chunk found by search, with its fused score."""
+
+    chunk: Chunk
+    score: float
+
+    def to_dict(self) -> dict:
+        return {
+            "doc": self.chunk.meta.doc,
+            "title": self.chunk.meta.title,
+            "section": self.chunk.section,
+            "text": self.chunk.text,
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass
+class Evidence:
+    """A verbatim span of a report that an answer line cites, with how well it answers."""
+
+    doc_key: str
+    start: int
+    end: int
+    section: str
+    score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -151,6 +206,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    answered_by: str = "extractive"
     id: str | None = None
 
     def to_dict(self) -> dict:
@@ -159,6 +215,7 @@ class Answer:
             question=self.question,
             answer=self.text,
             found=self.found,
+            answered_by=self.answered_by,
             citations=[c.to_dict() for c in self.citations],
             passages=[p.to_dict() for p in self.passages],
             timings_ms={k: round(v, 2) for k, v in self.timings_ms.items()},

@@ -1,4 +1,4 @@
-"""One base error type; the CLI and the UI turn it into a clear message."""
+"""The one base error type; the CLI and the app turn it into one clear message at the edge."""
 
 
 class ReportAssistantError(Exception):
@@ -9,8 +9,8 @@ class LoadError(ReportAssistantError):
     """A file could not be read as a report."""
 
 
-class IndexError_(ReportAssistantError):
-    """The index is missing, empty, or unusable."""
+class IndexUnusableError(ReportAssistantError):
+    """The index is missing, empty, damaged or unreachable."""
 
 
 class ConfigError(ReportAssistantError):

@@ -1,64 +1,65 @@
 """Counts and comparisons: a report's figures that answer the question, scored and described, one
-line per report."""
+line per report, never summed across reports."""
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
 
-from assistant.answer_words import _WORDS_RE, Evidence
+from assistant.answerers.base import Draft, Library
+from assistant.labels import answer_label
 from assistant.question import Question
-from assistant.types import Fact, FactPart
-from assistant.wording import QUALIFIERS_EN, count_word, english_word, gloss, phrase, report_label
-from ingest.fact_vocabulary import KNOWN_PREDICATES
+from assistant.wording import approximation_word, count_word, english_word, gloss, phrase
 from ingest.facts import predicate_matches
-from ingest.normalize import TERM_RANGE_RE, fold
+from ingest.lexicon import PREDICATES, STOPWORDS, predicates_flagged, units_tagged
+from ingest.normalize import fold
 from ingest.numbers import format_number
-from vectorstore.textproc import STOPWORDS
+from ingest.periods import without_terms
+from ingest.tokens import words
+from ingest.types import Evidence, Fact, FactPart, Passage
 
 MIN_FACT_SCORE = 2.0
 FACT_MIN_COVERAGE = 0.3  # share of the question's words near a figure
 # Verbs that set the scene ("sau hợp nhất", "trong triển khai") more often than they name what was
 # counted: a figure with another verb still answers.
-_CONTEXT_VERBS = {
-    "merge",
-    "establish",
-    "implement",
-    "organize",
-    "manage",
-    "build",
-    "apply",
-    "complete",
-    "achieve",
-}
+_SCENE_VERBS = predicates_flagged("scene")
 _PREDICATE_FORMS: dict[str, list[str]] = {}
-for _form, _key in KNOWN_PREDICATES.items():
+for _form, _key in PREDICATES.items():
     _PREDICATE_FORMS.setdefault(_key, []).append(_form)
-_PEOPLE_UNITS = {"dong chi", "nguoi"}
-_PEOPLE_NOUNS = {"dang vien", "uy vien", "can bo", "cong chuc", "thanh vien", "nguoi", "dong chi"}
+_PEOPLE_UNITS = {fold(u) for u in units_tagged("people")}
+_PERSON_NOUNS = {fold(u) for u in units_tagged("person")}
 
 
-class CountAnswers:
-    """Expects from the host: texts, metas, facts, top_facts, _overlap and _doc_sentences."""
+class CountAnswerer:
+    """Counts from the numeric facts: each report's best figure for what the question counts, with its
+    breakdown, share and target; the other figures of the same sentence the question also asks for."""
+
+    def __init__(self, library: Library) -> None:
+        self.lib = library
+
+    def answer(self, q: Question, passages: list[Passage]) -> Draft | None:
+        best = self._best_facts(q, list(q.scope) if q.scope else None)
+        if not best:
+            return None
+        return self._lines(q, best)
 
     def _fact_score(self, q: Question, fact: Fact) -> float:
         """How well a figure answers the question: the verb asked about (required when the question
         names it), the thing counted, and the words around the figure."""
         counted = f"{fact.subject} {fact.unit}"
-        context = self.texts[fact.doc_key][fact.sentence_start : fact.sentence_end] + " " + fact.section
+        context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end] + " " + fact.section
         score = 0.0
         if q.predicates:
             if any(self._does(fact, key) for key in q.predicates):
                 score += 3.0
-            elif not q.inherited_predicates and not set(q.predicates) <= _CONTEXT_VERBS:
+            elif not q.inherited_predicates and not set(q.predicates) <= _SCENE_VERBS:
                 return 0.0  # asked how many were disciplined: a figure of another action is no answer
         if q.units:
             score += 2.0 if self._unit_hit(q, fact) else 1.0 if self._people_for_people(q, fact) else -1.5
-        words_near = self._overlap(q, f"{context} {counted}")
+        words_near = self.lib.overlap(q, f"{context} {counted}")
         if words_near < 3.0 * FACT_MIN_COVERAGE:
             return 0.0  # the figure counts something, but not what the question is about
-        score += self._overlap(q, context) + 2.0 * self._overlap(q, counted) / 3.0
-        if fact in self.top_facts[fact.doc_key]:
+        score += self.lib.overlap(q, context) + 2.0 * self.lib.overlap(q, counted) / 3.0
+        if fact in self.lib.top_facts[fact.doc_key]:
             score += 0.5  # a total before its parts, unless the question names the part's verb
         if q.wants_target and fact.target is not None:
             score += 1.5
@@ -78,16 +79,16 @@ class CountAnswers:
     @staticmethod
     def _people_for_people(q: Question, fact: Fact) -> bool:
         """ "05 đồng chí" may answer "bao nhiêu ủy viên": reports count people as "đồng chí"."""
-        return fold(fact.unit) in _PEOPLE_UNITS and any(u in _PEOPLE_NOUNS for u in q.units)
+        return fold(fact.unit) in _PEOPLE_UNITS and any(u in _PERSON_NOUNS for u in q.units)
 
     @staticmethod
     def _named_in_question(q: Question, fact: Fact) -> bool:
         """The question names what this figure counts ("... thẻ căn cước và tài khoản định danh?")."""
-        words = [w for w in _WORDS_RE.findall(fold(fact.subject)) if w not in STOPWORDS]
-        if len(words) <= len(fact.unit.split()):
+        counted = [w for w in words(fact.subject) if w not in STOPWORDS]
+        if len(counted) <= len(fact.unit.split()):
             return False  # just the unit ("đảng viên"): every question about members names it
         asked = set(q.words)
-        return sum(w in asked for w in words) >= 0.6 * len(words)
+        return sum(w in asked for w in counted) >= 0.6 * len(counted)
 
     @staticmethod
     def _unit_hit(q: Question, fact: Fact) -> bool:
@@ -100,7 +101,7 @@ class CountAnswers:
     def _report_figures(self, q: Question, key: str) -> tuple[float, list[Fact]] | None:
         """A report's answer: its best figure, with the other figures of the same sentence the question
         also asks for ("bao nhiêu lượt tổ chức và đảng viên") or the list it belongs to."""
-        facts = self.facts.get(key, [])
+        facts = self.lib.facts(key)
         scores = {id(f): self._fact_score(q, f) for f in facts if self._same_year(q, f)}
         ranked = sorted(
             (f for f in facts if scores.get(id(f), 0.0) >= MIN_FACT_SCORE), key=lambda f: -scores[id(f)]
@@ -111,8 +112,8 @@ class CountAnswers:
         top = scores[id(fact)]
         chosen = self._siblings(fact) if q.wants_list or not q.units else [fact]
         share = self._share_of(fact)
-        for other in self.top_facts[key]:
-            if other in chosen or other is share or not self._same_sentence(fact, other):
+        for other in self.lib.top_facts[key]:
+            if other in chosen or other is share or not self.lib.same_sentence(fact, other):
                 continue
             if any(p.value == fact.value for p in other.breakdown):
                 continue  # the total the chosen figure is part of
@@ -124,7 +125,7 @@ class CountAnswers:
     def _best_facts(self, q: Question, scope: list[str] | None) -> list[tuple[float, list[Fact]]]:
         """Each report's figures, best report first; without a named report, only reports whose figure
         counts the same thing (or answers the same verb) as the best one."""
-        found = [r for r in (self._report_figures(q, key) for key in scope or list(self.facts)) if r]
+        found = [r for r in (self._report_figures(q, key) for key in scope or list(self.lib.reports)) if r]
         found.sort(key=lambda r: -r[0])
         if found and not scope:
             top = found[0][0]
@@ -143,38 +144,38 @@ class CountAnswers:
         as a year, not inside a term "2020 - 2025": a figure of another year is not an answer."""
         if not q.years:
             return True
-        meta = self.metas[fact.doc_key]
-        context = self.texts[fact.doc_key][fact.sentence_start : fact.sentence_end]
-        around = TERM_RANGE_RE.sub(" ", f"{context} {fact.section} {meta.title} {meta.date}")
+        meta = self.lib.meta(fact.doc_key)
+        context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
+        around = without_terms(f"{context} {fact.section} {meta.title} {meta.date}")
         return all(year in around for year in q.years)
 
-    def _count(self, q: Question, scope: list[str] | None) -> tuple[list[str], list[Evidence], bool]:
-        best = self._best_facts(q, scope)
-        if not best:
-            return [], [], False
+    def _lines(self, q: Question, best: list[tuple[float, list[Fact]]]) -> Draft:
+        searched = len(q.scope or self.lib.reports)
         lines: list[str] = []
         evidence: list[Evidence] = []
         if len(best) > 1:
-            lines.append(phrase(q.lang, "per_report", n=count_word(len(scope or self.metas), q.lang)))
+            lines.append(phrase(q.lang, "per_report", n=count_word(searched, q.lang)))
         for score, figures in best:
             first = figures[0]
             start = min(f.sentence_start for f in figures)
             end = max(f.sentence_end for f in figures)
             evidence.append(Evidence(first.doc_key, start, end, first.section, score))
             statement = "; ".join(self._describe(f, q.lang) for f in figures)
-            label = report_label(self.metas[first.doc_key], q.lang)
+            label = answer_label(self.lib.meta(first.doc_key), q.lang)
             prefix = "- " if len(best) > 1 else ""
             lines.append(f"{prefix}**{label}**: {statement} [{len(evidence)}]")
-        if len(best) > 1 and len(best) < len(scope or self.metas):
+        if 1 < len(best) < searched:
             lines.append(phrase(q.lang, "others_silent"))
-        return lines, evidence, True
+        return Draft(lines, evidence)
 
     def _siblings(self, fact: Fact) -> list[Fact]:
         """A list of counts after one verb ("hỗ trợ xây dựng 02 chỉ dẫn địa lý, 05 nhãn hiệu ...") is
         answered whole."""
-        facts = self.top_facts[fact.doc_key]
+        facts = self.lib.top_facts[fact.doc_key]
         same = [
-            f for f in facts if self._same_sentence(f, fact) and f.predicate == fact.predicate and f.predicate
+            f
+            for f in facts
+            if self.lib.same_sentence(f, fact) and f.predicate == fact.predicate and f.predicate
         ]
         return same if len(same) > 1 and len({f.unit for f in same}) > 1 else [fact]
 
@@ -182,8 +183,8 @@ class CountAnswers:
         """ "23 đồng chí (chiếm 34.84%)": the share stated right after a count belongs to it."""
         if fact.unit == "%":
             return None
-        for other in self.facts[fact.doc_key]:
-            if other.unit == "%" and self._same_sentence(other, fact) and 0 < other.start - fact.end < 20:
+        for other in self.lib.facts(fact.doc_key):
+            if other.unit == "%" and self.lib.same_sentence(other, fact) and 0 < other.start - fact.end < 20:
                 return other
         return None
 
@@ -226,7 +227,7 @@ class CountAnswers:
     def _describe_en(self, fact: Fact) -> str:
         """English words around the report's own Vietnamese terms and figures."""
         number = format_number(fact.value, "en")
-        qualifier = QUALIFIERS_EN.get(fact.qualifier.lower(), fact.qualifier) if fact.approx else ""
+        qualifier = approximation_word(fact.qualifier, "en") if fact.approx else ""
         noun = fact.subject if fact.subject.lower().startswith(fact.unit.lower()) else fact.unit
         head = " ".join(p for p in (qualifier, number, f"{english_word(fact.unit)} ({noun})") if p)
         if fact.predicate:
@@ -236,15 +237,4 @@ class CountAnswers:
             fact,
             "en",
             lambda p: f"{p.label}/{english_word(p.label) or p.label} {format_number(p.value, 'en')}",
-        )
-
-    def _sentence_of(self, key: str, offset: int) -> tuple[int, int]:
-        """The whole sentence (not the clause a fact was read from) holding a character offset."""
-        spans = self._doc_sentences(key)
-        i = bisect.bisect_right([start for start, _ in spans], offset) - 1
-        return spans[i] if i >= 0 and offset < spans[i][1] else (offset, offset)
-
-    def _same_sentence(self, a: Fact, b: Fact) -> bool:
-        return a.doc_key == b.doc_key and self._sentence_of(a.doc_key, a.start) == self._sentence_of(
-            b.doc_key, b.start
         )

@@ -1,0 +1,119 @@
+"""The answerers' one interface and the library of report text and figures they read.
+
+An answerer takes a parsed Question and the passages search found and returns a Draft (answer lines with
+[n] markers and the Evidence each marker cites) or None when it cannot answer. The engine tries them in
+order, then checks every number of the draft against what it cites (assistant/citations.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+from assistant.question import Question
+from ingest.facts import top_level
+from ingest.tokens import token_set
+from ingest.types import Evidence, Fact, Passage, ProcessedReport, ReportMeta
+
+
+@dataclass
+class Draft:
+    """Answer lines ([n] markers point into `evidence`, counted from 1) and whether they answer."""
+
+    lines: list[str]
+    evidence: list[Evidence]
+    found: bool = True
+
+
+class Answerer(Protocol):
+    def answer(self, q: Question, passages: list[Passage]) -> Draft | None: ...
+
+
+@dataclass
+class Library:
+    """The indexed reports as the answerers read them: text, metadata, sentences and figures, with the
+    lexical index's IDF to weigh the question's words. Built once per index load."""
+
+    reports: Mapping[str, ProcessedReport]
+    idf_table: Mapping[str, float]
+    _quote_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+
+    def text(self, key: str) -> str:
+        return self.reports[key].text
+
+    def meta(self, key: str) -> ReportMeta:
+        return self.reports[key].meta
+
+    @property
+    def metas(self) -> dict[str, ReportMeta]:
+        return {key: r.meta for key, r in self.reports.items()}
+
+    def facts(self, key: str) -> list[Fact]:
+        return self.reports[key].facts
+
+    @cached_property
+    def top_facts(self) -> dict[str, list[Fact]]:
+        """Totals and stand-alone figures (not breakdown parts), per report."""
+        return {key: top_level(r.facts) for key, r in self.reports.items()}
+
+    @cached_property
+    def _sentence_starts(self) -> dict[str, list[int]]:
+        return {key: [s.start for s in r.sentences] for key, r in self.reports.items()}
+
+    def sentence_of(self, key: str, offset: int) -> tuple[int, int]:
+        """The whole sentence (not the clause a fact was read from) holding a character offset."""
+        sentences = self.reports[key].sentences
+        i = bisect.bisect_right(self._sentence_starts[key], offset) - 1
+        if i >= 0 and offset < sentences[i].end:
+            return sentences[i].start, sentences[i].end
+        return offset, offset
+
+    def same_sentence(self, a: Fact, b: Fact) -> bool:
+        return a.doc_key == b.doc_key and self.sentence_of(a.doc_key, a.start) == self.sentence_of(
+            b.doc_key, b.start
+        )
+
+    def quote_spans(self, key: str) -> list[tuple[int, int]]:
+        """The report's sentences as quoted: short lines (a heading, a signature "TM. ĐẢNG ỦY / BÍ THƯ /
+        name") join each other and the next sentence, as alone they say nothing."""
+        if key not in self._quote_spans:
+            self._quote_spans[key] = _merge_short(self.text(key), self.reports[key].sentences)
+        return self._quote_spans[key]
+
+    @cached_property
+    def idf(self) -> Callable[[str], float]:
+        """IDF of a token from the lexical index; unknown tokens weigh like the rarest."""
+        ceiling = max(self.idf_table.values(), default=1.0)
+        table = self.idf_table
+        return lambda token: max(0.1, table.get(token, ceiling))
+
+    def overlap(self, q: Question, text: str) -> float:
+        """3 × the IDF-weighted share of the question's content words found in `text` (3 when the question
+        has none: nothing to miss)."""
+        wanted = q.informative
+        if not wanted:
+            return 3.0
+        present = token_set(text)
+        total = sum(self.idf(w) for w in wanted)
+        return 3.0 * sum(self.idf(w) for w in wanted if w in present) / total
+
+
+MIN_QUOTE_WORDS = 4
+
+
+def _merge_short(text: str, sentences) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    run_start: int | None = None
+    for sentence in sentences:
+        start, end = sentence.start, sentence.end
+        if len(text[start:end].split()) < MIN_QUOTE_WORDS:
+            run_start = start if run_start is None else run_start
+            continue
+        merged.append((start if run_start is None else run_start, end))
+        run_start = None
+    if run_start is not None and sentences:
+        merged.append((run_start, sentences[-1].end))
+    return merged

@@ -1,0 +1,151 @@
+"""The engine: one retrieval path for search and answers, answerers composed by kind, and questions that
+never see a half-swapped index (real Chroma on disk, fake embedder)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from assistant.engine import ReadWriteLock
+from assistant.question import QuestionKind
+
+BLOC = """BÁO CÁO
+Sơ kết giữa nhiệm kỳ của Đảng bộ Khối các cơ quan tỉnh Thái Bình, nhiệm kỳ 2020 - 2025
+
+I. KẾT QUẢ
+Kết nạp 120 đảng viên mới (chỉ tiêu Đại hội: 150 đảng viên mới).
+Toàn Đảng bộ đã xử lý kỷ luật 24 đảng viên (trong đó, khiển trách: 15 đảng viên, cảnh cáo: 05 đảng viên, khai trừ: 04 đảng viên).
+II. HẠN CHẾ
+Công tác giám sát chưa thường xuyên, dẫn đến có đảng viên vi phạm phải xử lý kỷ luật.
+"""
+DEPT = """BÁO CÁO
+Kiểm điểm công tác lãnh đạo của Đảng bộ Sở Y tế tỉnh Nam Định nhiệm kỳ 2020 - 2025
+
+I. TÌNH HÌNH
+Đảng bộ Sở Y tế có 57 đảng viên, sinh hoạt tại 4 chi bộ.
+II. CÔNG TÁC KIỂM TRA
+Chi bộ đã xem xét xử lý 2 trường hợp đảng viên vi phạm, hình thức kỷ luật khiển trách.
+"""
+QUESTIONS = [
+    ("Có bao nhiêu đảng viên bị kỷ luật?", []),
+    ("co bao nhieu dang vien bi ky luat", []),
+    ("In the Bloc mid-term review, how many members were disciplined?", []),
+    ("Đảng bộ Sở Y tế có bao nhiêu chi bộ?", []),
+    ("Và bao nhiêu bị khai trừ?", [{"q": "Đảng bộ Khối có bao nhiêu đảng viên bị kỷ luật?", "a": "24"}]),
+    ("Vì sao có đảng viên vi phạm?", []),
+]
+
+
+@pytest.fixture
+def engine(tmp_path, make_engine):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "bloc.txt").write_text(BLOC, encoding="utf-8")
+    (folder / "dept.txt").write_text(DEPT, encoding="utf-8")
+    eng = make_engine()
+    eng.ingest([folder], show_progress=False)
+    return eng
+
+
+@pytest.mark.parametrize(("question", "history"), QUESTIONS)
+def test_search_and_ask_retrieve_the_same_way(engine, question, history):
+    answer = engine.ask(question, history)
+    searched = engine.search(question, k=len(answer.passages), history=history)
+    assert [p.chunk.id for p in searched] == [p.chunk.id for p in answer.passages]
+
+
+def test_the_scope_a_question_names_is_kept_apart_from_the_users(engine):
+    snap = engine._snapshot
+    named = engine._question(snap, "Đảng bộ Sở Y tế có bao nhiêu chi bộ?", [], None)
+    assert named.implied_scope and named.user_scope is None
+    [dept] = named.implied_scope
+    assert snap.reports[dept].meta.issuing_body.startswith("Đảng bộ Sở Y tế")
+    chosen = engine._question(snap, "Có bao nhiêu chi bộ?", [], ["dept.txt"])
+    assert chosen.user_scope == (dept,) and chosen.implied_scope is None
+    # The user's filter limits search without taking its report's words out of the question.
+    assert {p.chunk.doc_key for p in engine.search("Có bao nhiêu chi bộ?", reports=["dept.txt"])} == {dept}
+
+
+def test_answerers_are_chosen_by_the_kind_of_question(engine):
+    snap = engine._snapshot
+    chain = {
+        kind: [type(a).__name__ for a in snap.chain(engine._question(snap, q, [], None))]
+        for kind, q in (
+            (QuestionKind.COUNT, "Có bao nhiêu đảng viên bị kỷ luật?"),
+            (QuestionKind.WHY, "Vì sao có đảng viên vi phạm?"),
+            (QuestionKind.PROVINCE, "Đảng bộ Sở Y tế thuộc tỉnh nào?"),
+        )
+    }
+    assert chain == {
+        QuestionKind.COUNT: ["CountAnswerer"],  # a count of a named action is never answered from prose
+        QuestionKind.WHY: ["QuoteAnswerer"],
+        QuestionKind.PROVINCE: ["MetadataAnswerer"],
+    }
+
+
+def test_each_answerer_declines_what_it_cannot_answer(engine):
+    snap = engine._snapshot
+    q = engine._question(snap, "Có bao nhiêu đảng viên bị khai trừ ở Đảng bộ Sở Y tế?", [], None)
+    passages = snap.searcher.search(q.query(), 8)
+    assert snap.counts.answer(q, passages) is None  # that report states no expulsion
+    assert snap.metadata.answer(q, passages) is None  # not a question about the report itself
+    draft = snap.not_found.answer(q, passages)
+    assert not draft.found and "Không tìm thấy" in draft.lines[0]
+
+
+def test_a_question_never_sees_a_half_swapped_index(engine, tmp_path, monkeypatch):
+    """A question holds the read lock from parsing to answer: an ingest that finishes meanwhile swaps the
+    index only after it, and the next question sees the new report."""
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "new.txt").write_text(
+        "BÁO CÁO\nTổng kết năm 2024 của Đảng ủy xã Hương Nộn\n\nI. KẾT QUẢ\nKết nạp 9 đảng viên mới.\n",
+        encoding="utf-8",
+    )
+    answering, release = threading.Event(), threading.Event()
+    real = engine._answer
+
+    def slow_answer(snap, q, passages):
+        answering.set()
+        assert release.wait(10)
+        return real(snap, q, passages)
+
+    monkeypatch.setattr(engine, "_answer", slow_answer)
+    result: dict = {}
+    asker = threading.Thread(
+        target=lambda: result.update(answer=engine.ask("Kết nạp bao nhiêu đảng viên mới?"))
+    )
+    asker.start()
+    assert answering.wait(10)
+    before = engine._snapshot
+    ingester = threading.Thread(
+        target=lambda: result.update(summary=engine.ingest([tmp_path / "more"], False))
+    )
+    ingester.start()
+    time.sleep(0.5)
+    assert engine._snapshot is before  # the swap waits for the question in flight
+    release.set()
+    asker.join(10)
+    ingester.join(30)
+    assert result["summary"].added == ["new.txt"] and engine._snapshot is not before
+    assert "9 đảng viên" not in result["answer"].text  # the answer was made on the index it started on
+    monkeypatch.setattr(engine, "_answer", real)
+    assert "9 đảng viên" in engine.ask("Đảng ủy xã Hương Nộn kết nạp bao nhiêu đảng viên mới?").text
+
+
+def test_read_write_lock_lets_readers_share_and_writers_wait():
+    lock = ReadWriteLock()
+    order: list[str] = []
+
+    def write() -> None:
+        with lock.write():
+            order.append("write")
+
+    with lock.read(), lock.read():  # readers share
+        writer = threading.Thread(target=write)
+        writer.start()
+        time.sleep(0.2)
+        assert order == []  # the writer waits for the readers
+    writer.join(5)
+    assert order == ["write"]

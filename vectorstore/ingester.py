@@ -1,0 +1,142 @@
+"""Incremental, atomic ingest into the index: processed reports are stored, vectors first.
+
+A file whose content hash is unchanged is skipped (nothing is embedded again). A changed file gets new
+chunk ids (they carry the content hash), is fully embedded and recorded, and only then are its old vectors
+deleted: a failure at any step leaves the previous version of that report searchable. A bad file is
+reported and the batch goes on.
+
+Write order per report (the atomicity guarantee): (1) everything is computed by `ingest.process_file`
+before anything stored is touched; (2) the new vectors are added; (3) the record, then the manifest, are
+written atomically; (4) the old vectors are deleted, after the caller has swapped its readers to the new
+index (`commit`). A crash between (2) and (3) leaves stray vectors that no manifest names: search ignores
+them and the next ingest of that report deletes them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest import pipeline
+from ingest.errors import ReportAssistantError
+from ingest.loaders import iter_report_files
+from vectorstore.index import IndexDir
+from vectorstore.store import ChunkStore
+
+
+@dataclass
+class IngestSummary:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    chunks_embedded: int = 0
+    # (report key, its current chunk ids) of each report stored: its other vectors go at commit
+    stored: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": [{"file": f, "reason": r} for f, r in self.failed],
+            "chunks_embedded": self.chunks_embedded,
+        }
+
+    def lines(self) -> list[str]:
+        out = [
+            f"added: {len(self.added)}, updated: {len(self.updated)}, unchanged: {len(self.unchanged)}, "
+            f"removed: {len(self.removed)}, failed: {len(self.failed)} ({self.chunks_embedded} chunks embedded)"
+        ]
+        out += [f"  failed: {name}: {reason}" for name, reason in self.failed]
+        return out
+
+
+class Ingester:
+    def __init__(self, index: IndexDir, store: ChunkStore, show_progress: bool | None = None) -> None:
+        self.index = index
+        self.store = store
+        self.show_progress = sys.stderr.isatty() if show_progress is None else show_progress
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        prune: bool = False,
+        on_file: Callable[[str, str], None] | None = None,
+    ) -> IngestSummary:
+        """Store files and folders; `on_file(name, status)` reports each file's outcome as it happens.
+        Call `commit(summary)` once readers see the new index."""
+        summary = IngestSummary()
+        paths = [Path(p) for p in paths]
+        for missing in (p for p in paths if not p.exists()):
+            summary.failed.append((str(missing), "no such file or folder"))
+        files = iter_report_files([p for p in paths if p.exists()])
+        seen: set[str] = set()
+        progress = self._progress_bar(len(files))
+        for path in files:
+            key = pipeline.report_key(path)
+            seen.add(key)
+            status = self._ingest_one(path, key, summary)
+            if on_file:
+                on_file(path.name, status)
+            if progress:
+                progress.update(1)
+        if progress:
+            progress.close()
+        if prune:
+            self._prune(seen, summary)
+        return summary
+
+    def commit(self, summary: IngestSummary) -> None:
+        """Delete the vectors of the old versions of the reports just stored."""
+        for key, current in summary.stored:
+            self.store.delete_ids(i for i in self.store.ids_for_doc(key) if i not in current)
+        summary.stored.clear()
+
+    def _progress_bar(self, total: int):
+        if not self.show_progress or total == 0:
+            return None
+        from tqdm import tqdm
+
+        return tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
+
+    def _ingest_one(self, path: Path, key: str, summary: IngestSummary) -> str:
+        entry = self.index.entries.get(key)
+        try:
+            content_hash = pipeline.file_hash(path)
+            if entry and entry["hash"] == content_hash and entry.get("pipeline") == pipeline.PIPELINE_VERSION:
+                summary.unchanged.append(path.name)
+                return "unchanged"
+            record = pipeline.process_file(path, content_hash)
+            self.store.add(record.chunks)
+            summary.chunks_embedded += len(record.chunks)
+            self.index.save(record, self.store.embedder.name, pipeline.PIPELINE_VERSION)
+        except (ReportAssistantError, OSError, ValueError) as exc:
+            summary.failed.append((str(path), str(exc)))
+            return f"failed: {exc}"
+        summary.stored.append((key, frozenset(c.id for c in record.chunks)))
+        (summary.updated if entry else summary.added).append(path.name)
+        return "updated" if entry else "added"
+
+    def remove(self, key: str) -> str:
+        """Remove one report from the index (vectors, record, manifest entry)."""
+        entry = self.index.entries.get(key)
+        if entry is None:
+            raise ReportAssistantError(f"No report with key {key!r} is indexed.")
+        self.store.delete_ids(self.store.ids_for_doc(key))
+        self.index.remove(key)
+        return entry["doc"]
+
+    def _prune(self, seen: set[str], summary: IngestSummary) -> None:
+        """Drop reports whose files are gone."""
+        for key, entry in list(self.index.entries.items()):
+            if key not in seen and not Path(entry["source"]).exists():
+                summary.removed.append(self.remove(key))
