@@ -240,13 +240,15 @@ def _warm_up(engine: Engine) -> None:
 
 def serve(
     engine: Engine,
-    host: str = "127.0.0.1",
-    port: int = 7860,
+    host: str | None = None,
+    port: int | None = None,
     reports_dir: Path | None = None,
     *,
     block: bool = True,
 ) -> gr.Blocks:
-    """Start the chat app. Ingests `reports_dir` first; on an empty index, the bundled samples."""
+    """Start the chat app (on the settings' host and port unless given). Ingests `reports_dir` first; on an
+    empty index, the bundled samples."""
+    host, port = host or engine.settings.host, port or engine.settings.port
     auth = resolve_auth(host, engine.settings.logins)
     if reports_dir is not None:
         reports_dir = Path(reports_dir)

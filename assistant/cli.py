@@ -46,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="start the chat app")
     serve.add_argument("--reports", type=Path, help="folder of reports to ingest before starting")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, help="port (default 7860)")
     _common(serve)
     return parser
 
@@ -55,7 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _engine(args: argparse.Namespace):
     from assistant.engine import Engine
 
-    settings = Settings.from_env(args.index, embedder=args.embedder, chroma_url=args.chroma_url)
+    settings = Settings.from_env(
+        args.index,
+        embedder=args.embedder,
+        chroma_url=args.chroma_url,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
     return Engine(settings)
 
 
@@ -139,7 +145,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.app import serve
 
     engine = _engine(args)
-    serve(engine, host=args.host, port=args.port, reports_dir=args.reports)
+    serve(engine, reports_dir=args.reports)
     return 0
 
 

@@ -55,6 +55,8 @@ class Settings:
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
     logins: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # the app's (user, password) pairs
     open_browser: bool = True
+    host: str = "127.0.0.1"  # where the app listens: loopback unless told otherwise
+    port: int = 7860
 
     @classmethod
     def from_env(

@@ -28,25 +28,25 @@ def looks_english(text: str) -> bool:
 
 
 @cache
-def _phrases() -> tuple[tuple[str, str, str], ...]:
-    """(english phrase, vietnamese term, gloss) for every phrase, longest phrase first."""
-    return tuple(
-        sorted(((p, vi, gloss) for en, vi, gloss in GLOSSARY for p in en), key=lambda item: -len(item[0]))
+def _phrases() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(english phrase as a whole-word pattern, vietnamese term, gloss), longest phrase first; compiled
+    once (there are more phrases than Python's pattern cache holds)."""
+    ordered = sorted(
+        ((p, vi, gloss) for en, vi, gloss in GLOSSARY for p in en), key=lambda item: -len(item[0])
     )
-
-
-def _phrase_re(phrase: str) -> str:
-    return rf"(?<![\w]){re.escape(phrase)}(?![\w])"
+    return tuple(
+        (re.compile(rf"(?<![\w]){re.escape(p)}(?![\w])", re.IGNORECASE), vi, gloss)
+        for p, vi, gloss in ordered
+    )
 
 
 def glossary_terms(text: str) -> list[tuple[str, str]]:
     """(vietnamese, english gloss) for every glossary phrase in an English text; longest phrases first."""
     lowered = f" {text.lower()} "
     found: list[tuple[str, str]] = []
-    for phrase, vi, gloss in _phrases():
-        pattern = _phrase_re(phrase)
-        if re.search(pattern, lowered):
-            lowered = re.sub(pattern, " ", lowered)
+    for pattern, vi, gloss in _phrases():
+        if pattern.search(lowered):
+            lowered = pattern.sub(" ", lowered)
             if (vi, gloss) not in found:
                 found.append((vi, gloss))
     return found
@@ -75,6 +75,6 @@ def english_gloss(vietnamese: str) -> str | None:
 def translate_terms(text: str) -> str:
     """Replace each glossary phrase of an English text by its Vietnamese term (longest phrases first)."""
     out = f" {text} "
-    for phrase, vi, _ in _phrases():
-        out = re.sub(_phrase_re(phrase), vi.replace("|", " "), out, flags=re.IGNORECASE)
+    for pattern, vi, _ in _phrases():
+        out = pattern.sub(vi.replace("|", " "), out)
     return out.strip()

@@ -52,6 +52,22 @@ def make_engine(tmp_path, fake_embedder):
     return make
 
 
+@pytest.fixture
+def engine_on(tmp_path, make_engine):
+    """An engine that has ingested the given reports ({file name: text}), written to a folder here."""
+
+    def make(reports: dict[str, str]):
+        folder = tmp_path / "reports"
+        folder.mkdir(exist_ok=True)
+        for name, text in reports.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        engine = make_engine()
+        engine.ingest([folder], show_progress=False)
+        return engine
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def reports_dir() -> Path:
     if not REPORTS.is_dir():

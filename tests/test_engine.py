@@ -39,14 +39,8 @@ QUESTIONS = [
 
 
 @pytest.fixture
-def engine(tmp_path, make_engine):
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    (folder / "bloc.txt").write_text(BLOC, encoding="utf-8")
-    (folder / "dept.txt").write_text(DEPT, encoding="utf-8")
-    eng = make_engine()
-    eng.ingest([folder], show_progress=False)
-    return eng
+def engine(engine_on):
+    return engine_on({"bloc.txt": BLOC, "dept.txt": DEPT})
 
 
 @pytest.mark.parametrize(("question", "history"), QUESTIONS)
