@@ -25,7 +25,7 @@ from assistant.labels import answer_label, meta_label
 from assistant.question import METADATA_KINDS, Question, QuestionKind, ReportsView, parse_question
 from assistant.settings import Settings
 from ingest.errors import IndexUnusableError, ReportAssistantError
-from ingest.types import Answer, Chunk, Citation, Evidence, Passage, ProcessedReport, ReportMeta
+from ingest.types import Answer, Chunk, Citation, Evidence, Passage, ProcessedReport, ReportMeta, Retrieval
 from vectorstore.embedders import Embedder, make_embedder
 from vectorstore.hybrid import HybridSearcher
 from vectorstore.index import IndexDir
@@ -219,6 +219,16 @@ class Engine:
                 "Add some with `report-assistant ingest FOLDER` (or the upload box in the app)."
             )
 
+    @property
+    def searcher(self) -> HybridSearcher:
+        return self._snapshot.searcher
+
+    def parse(
+        self, question: str, history: list[dict] | None = None, reports: list[str] | None = None
+    ) -> Question:
+        """The question as search and the answerers see it (for tools that look inside)."""
+        return self._question(self._snapshot, question, history, reports)
+
     def _question(
         self, snap: Snapshot, question: str, history: list[dict] | None, reports: list[str] | None
     ) -> Question:
@@ -238,7 +248,7 @@ class Engine:
         with self._rw.read():
             snap = self._snapshot
             q = self._question(snap, query, history, reports)
-            return snap.searcher.search(q.query(), k or self.settings.k)
+            return snap.searcher.search(q.query(), k or self.settings.k).passages
 
     def ask(
         self, question: str, history: list[dict] | None = None, reports: list[str] | None = None
@@ -250,9 +260,9 @@ class Engine:
             snap = self._snapshot
             q = self._question(snap, question, history, reports)
             depth = ANSWER_PASSAGES if q.kind in _NARROW_KINDS else WIDE_ANSWER_PASSAGES
-            passages = snap.searcher.search(q.query(), depth)
+            found = snap.searcher.search(q.query(), depth)
             searched = time.perf_counter()
-            answer = self._answer(snap, q, passages)
+            answer = self._answer(snap, q, found)
         if self.settings.llm:
             answer = self._rewriter().rewrite(answer, q.lang)
         done = time.perf_counter()
@@ -264,11 +274,11 @@ class Engine:
         }
         return answer
 
-    def _answer(self, snap: Snapshot, q: Question, passages: list[Passage]) -> Answer:
+    def _answer(self, snap: Snapshot, q: Question, found: Retrieval) -> Answer:
         """The first answerer's draft that answers, else "not found"; then the citation check."""
-        draft = next((d for a in snap.chain(q) if (d := a.answer(q, passages))), None)
-        checked = self._checked(snap, q, draft, passages) if draft else None
-        return checked or self._checked(snap, q, snap.not_found.answer(q, passages), passages)
+        draft = next((d for a in snap.chain(q) if (d := a.answer(q, found))), None)
+        checked = self._checked(snap, q, draft, found.passages) if draft else None
+        return checked or self._checked(snap, q, snap.not_found.answer(q, found), found.passages)
 
     def _checked(self, snap: Snapshot, q: Question, draft: Draft, passages: list[Passage]) -> Answer | None:
         """The draft with every line whose number no cited passage holds dropped; None when a found

@@ -98,7 +98,9 @@ class Question:
             implied_scope=self.implied_scope,
             english=self.lang == "en",
             wants_figures=is_count_question(text),
-            asks_who=is_who_question(text),
+            # Who holds a post is answered by a person's full name; who did something is answered
+            # wherever that is told, named or not.
+            asks_who=is_who_question(text) and has_cue("post", text),
             across_reports=self.across_reports,
         )
 
@@ -240,7 +242,7 @@ def is_followup(text: str, history: list[dict]) -> bool:
 
 
 # --- content words ----------------------------------------------------------------------------------------
-_QUESTION_WORDS = frozenset(cues("question_word")) | ENGLISH_STOPWORDS
+_QUESTION_WORDS = frozenset(cues("question_word"))
 _WHY_WORDS = frozenset(w for phrase in cues("why") if " " in phrase for w in fold(phrase).split())
 _REPORT_COMPOUNDS = frozenset(
     f"{a}_{b}" for phrase in REPORT_NAMING for a, b in zip(phrase.split(), phrase.split()[1:], strict=False)
@@ -268,7 +270,9 @@ def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
     candidates = list(own)
     candidates += [f"{a}_{b}" for a, b in zip(own, own[1:], strict=False)]  # compounds: "chuyen_doi"
     candidates += [c for c in q.compounds if set(c.split("_")) <= set(own)]
-    ignored = _QUESTION_WORDS | (_WHY_WORDS if q.kind is QuestionKind.WHY else frozenset())
+    # English function words fold like Vietnamese syllables ("so" / "số"): ignored in English questions only.
+    ignored = _QUESTION_WORDS | (ENGLISH_STOPWORDS if q.lang == "en" else frozenset())
+    ignored |= _WHY_WORDS if q.kind is QuestionKind.WHY else frozenset()
     known = view.known if view else (lambda _token: True)
     return tuple(
         w

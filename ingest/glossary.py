@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import NamedTuple
 
-from ingest.lexicon import GLOSSARY, ISSUERS, REPORT_NAMING, cues
+from ingest.lexicon import ENGLISH_STOPWORDS, GLOSSARY, ISSUERS, REPORT_NAMING, cues
 from ingest.normalize import fold, has_diacritics
 
 _ENGLISH_HINT_RE = re.compile(rf"\b(?:{'|'.join(map(re.escape, cues('english_hint')))})\b", re.IGNORECASE)
@@ -58,6 +59,47 @@ def expand_query(text: str) -> str:
         return text
     terms = [v for vi, _ in glossary_terms(text) for v in vi.split("|") if fold(v) not in _NOT_EXPANDED]
     return f"{text} ({'; '.join(terms)})" if terms else text
+
+
+_WORD_RE = re.compile(r"[\w&]+(?:[-.,][\w&]+)*")
+
+
+class LexicalQuery(NamedTuple):
+    text: str
+    share: float  # the share of the question's content words the text stands for (1.0 for Vietnamese)
+
+
+def lexical_query(text: str) -> LexicalQuery:
+    """What an English question can match in Vietnamese text word for word: the Vietnamese terms of its
+    glossary phrases, and the words a Vietnamese text writes the same way — names, numbers, abbreviations,
+    anything with Vietnamese marks ("Luther", "2015", "10-CT/TW", "Phú Thọ"). English words themselves
+    would only match Vietnamese syllables that fold the same ("the" / "thế", "to" / "tổ"), so the rest of
+    the question is not in it: `share` says how much of the question it stands for. Other queries pass
+    unchanged."""
+    if not looks_english(text):
+        return LexicalQuery(text, 1.0)
+    content = _content_words(text)
+    rest = f" {text} "
+    terms: list[str] = []
+    for pattern, vi, _ in _phrases():
+        if pattern.search(rest):
+            rest = pattern.sub(" ", rest)
+            terms += [v for v in vi.split("|") if fold(v) not in _NOT_EXPANDED and v not in terms]
+    kept = [w for w in _WORD_RE.findall(rest) if _written_alike(w)]
+    uncovered = [w for w in _content_words(rest) if w not in kept]
+    share = 1.0 - len(uncovered) / len(content) if content else 1.0
+    return LexicalQuery(" ".join([*terms, *kept]), share)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _WORD_RE.findall(text) if w.lower() not in ENGLISH_STOPWORDS]
+
+
+def _written_alike(word: str) -> bool:
+    """A word of an English question that a Vietnamese text would write as it is."""
+    if word.lower() in ENGLISH_STOPWORDS:
+        return False
+    return word[0].isupper() or any(ch.isdigit() for ch in word) or "&" in word or has_diacritics(word)
 
 
 @cache

@@ -16,11 +16,11 @@ from ingest.metadata import read_metadata
 from ingest.normalize import normalize_text
 from ingest.sentences import split_sentences
 from ingest.tokens import document_tokens, figure_clauses
-from ingest.types import ProcessedReport
+from ingest.types import ProcessedReport, id_prefix
 
 # Bumped whenever normalising, sentences, chunking, tokens or facts change: a report indexed by an older
 # pipeline is processed again even though its file is unchanged.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 
 
 def report_key(source: Path) -> str:
@@ -41,7 +41,7 @@ def process_file(path: Path, content_hash: str | None = None) -> ProcessedReport
     key = report_key(path)
     meta = read_metadata(text, path.name)
     sentences = split_sentences(text)
-    chunks = chunk_document(text, key, meta, sentences, id_prefix=f"{key}:{content_hash[:8]}")
+    chunks = chunk_document(text, key, meta, sentences, id_prefix=id_prefix(key, content_hash))
     facts = extract_facts(text, key, sentences, sections=lambda offset: section_at(chunks, offset))
     clauses = figure_clauses(text, sentences)
     figure_tokens = [

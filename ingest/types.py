@@ -4,7 +4,9 @@ ProcessedReport; search turns a Query into Passages; an answer cites Evidence as
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,15 @@ class ProcessedReport:
     figure_tokens: list[tuple[str, list[str]]] = field(default_factory=list)  # (chunk id, sentence tokens)
     facts: list[Fact] = field(default_factory=list)
 
+    @property
+    def id_prefix(self) -> str:
+        """What the ids of this version's vectors start with: a changed file gets new ids."""
+        return id_prefix(self.key, self.content_hash)
+
+
+def id_prefix(key: str, content_hash: str) -> str:
+    return f"{key}:{content_hash[:8]}"
+
 
 @dataclass(frozen=True)
 class Query:
@@ -133,7 +144,7 @@ class Query:
     implied_scope: tuple[str, ...] | None = None  # report keys the question names; None: none named
     english: bool = False
     wants_figures: bool = False  # a count question: sentences stating figures answer it
-    asks_who: bool = False  # passages naming people answer it
+    asks_who: bool = False  # asks who holds a post: passages naming people answer it
     across_reports: bool = False  # "which reports ...": every report's best passage first
 
     @property
@@ -159,6 +170,36 @@ class Passage:
             "end": self.chunk.end,
             "score": round(self.score, 6),
         }
+
+
+@dataclass
+class Retrieval:
+    """What search found for a query: ranked passages, and the sentences nearest it in meaning."""
+
+    passages: list[Passage]
+    # report key -> (start, end, cosine similarity) of its sentences nearest the query, in text order
+    sentences: dict[str, list[tuple[int, int, float]]] = field(default_factory=dict)
+    floor: float = 0.0  # the similarity of the farthest sentence found: every other one is farther
+
+    def meaning(self, doc_key: str, start: int, end: int) -> float:
+        """How near the query a span of a report is in meaning: its nearest sentence's similarity."""
+        spans = self.sentences.get(doc_key, [])
+        i = bisect.bisect_left(spans, (end,)) - 1  # the last sentence starting before the span ends
+        best = self.floor
+        while i >= 0 and spans[i][1] > start:
+            best = max(best, spans[i][2])
+            i -= 1
+        return best
+
+    @cached_property
+    def top(self) -> float:
+        return max((sim for spans in self.sentences.values() for *_, sim in spans), default=self.floor)
+
+    def relative_meaning(self, doc_key: str, start: int, end: int) -> float:
+        """The span's meaning on a scale from the farthest sentence found (0) to the nearest (1)."""
+        if self.top <= self.floor:
+            return 0.0
+        return (self.meaning(doc_key, start, end) - self.floor) / (self.top - self.floor)
 
 
 @dataclass

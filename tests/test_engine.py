@@ -82,10 +82,10 @@ def test_answerers_are_chosen_by_the_kind_of_question(engine):
 def test_each_answerer_declines_what_it_cannot_answer(engine):
     snap = engine._snapshot
     q = engine._question(snap, "Có bao nhiêu đảng viên bị khai trừ ở Đảng bộ Sở Y tế?", [], None)
-    passages = snap.searcher.search(q.query(), 8)
-    assert snap.counts.answer(q, passages) is None  # that report states no expulsion
-    assert snap.metadata.answer(q, passages) is None  # not a question about the report itself
-    draft = snap.not_found.answer(q, passages)
+    found = snap.searcher.search(q.query(), 8)
+    assert snap.counts.answer(q, found) is None  # that report states no expulsion
+    assert snap.metadata.answer(q, found) is None  # not a question about the report itself
+    draft = snap.not_found.answer(q, found)
     assert not draft.found and "Không tìm thấy" in draft.lines[0]
 
 
@@ -100,10 +100,10 @@ def test_a_question_never_sees_a_half_swapped_index(engine, tmp_path, monkeypatc
     answering, release = threading.Event(), threading.Event()
     real = engine._answer
 
-    def slow_answer(snap, q, passages):
+    def slow_answer(snap, q, found):
         answering.set()
         assert release.wait(10)
-        return real(snap, q, passages)
+        return real(snap, q, found)
 
     monkeypatch.setattr(engine, "_answer", slow_answer)
     result: dict = {}

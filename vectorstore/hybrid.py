@@ -11,11 +11,12 @@ question's words).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-from ingest.glossary import expand_query, translate_terms
+from ingest.glossary import LexicalQuery, lexical_query, translate_terms
 from ingest.names import names_a_person
 from ingest.normalize import fold, normalize_query
-from ingest.types import Chunk, Passage, Query, ReportMeta
+from ingest.types import Chunk, Passage, Query, ReportMeta, Retrieval
 from vectorstore.embedders import Embedder
 from vectorstore.lexical import LexicalIndex
 from vectorstore.restore import DiacriticRestorer
@@ -24,10 +25,10 @@ from vectorstore.store import ChunkStore
 
 RRF_K = 60
 DEPTH = 200  # candidates taken from each ranking
-WEIGHTS = (1.0, 1.0, 1.0, 0.75)  # dense, lexical, figure sentences, passages naming people (a hint)
 NAMES_WITHIN = 25  # the who-hint reorders only passages that already match the question
 LIFT_WITHIN = 12  # another report's best passage within this fused rank is lifted ...
 LIFT_MAX = 2  # ... for at most this many other reports
+SENTENCE_DEPTH = 300  # sentences nearest the query whose similarity answers may weigh
 ACROSS_WITHIN = 20  # "which reports": a report whose best passage ranks below this does not mention it
 
 
@@ -50,10 +51,12 @@ class HybridSearcher:
         self.reports = reports
         self.restorer = restorer
 
-    def _prepared(self, query: Query) -> str:
-        """English gets glossary terms; Vietnamese typed without marks gets them back."""
+    def _prepared(self, query: Query) -> LexicalQuery:
+        """The lexical query: for English, what Vietnamese text can match word for word (glossary terms,
+        names, numbers) and how much of the question that is; Vietnamese typed without marks gets them
+        back."""
         text = normalize_query(query.text)
-        return expand_query(text) if query.english else self.restorer.restore(text)
+        return lexical_query(text) if query.english else LexicalQuery(self.restorer.restore(text), 1.0)
 
     def _dense_text(self, query: Query, prepared: str) -> str:
         """The embedder matches Vietnamese passages best from mostly Vietnamese text: an English query has
@@ -69,20 +72,19 @@ class HybridSearcher:
     def _asked_words(self, query: Query, prepared: str) -> str:
         """Lexical query words; when the question itself named its reports, the words that name them are
         left out: every passage of those reports would match them."""
-        text = f"{query.text} {prepared}"
+        text = prepared if query.english else f"{query.text} {prepared}"
         if not query.implied_scope or query.user_scope:
             return text
         folded = re.findall(r"[\w&]+", fold(text))
         return " ".join(strip_naming(folded, [self.reports[k] for k in query.implied_scope], kinds=False))
 
-    def search(self, query: Query, k: int = 10) -> list[Passage]:
-        """Ranked passages for the query, at most k."""
-        if not self.chunks:
-            return []
+    def rankings(self, query: Query) -> Rankings:
+        """Each ranking of the query's candidates, before fusion."""
         scope = list(query.scope) if query.scope else None
-        prepared = self._prepared(query)
+        prepared, share = self._prepared(query)
         allowed = {cid for cid, c in self.chunks.items() if c.doc_key in scope} if scope else None
-        dense = self.store.search(self.embedder.embed_query(self._dense_text(query, prepared)), DEPTH, scope)
+        vector = self.embedder.embed_query(self._dense_text(query, prepared))
+        dense = self.store.search(vector, DEPTH, scope)
         words = self._asked_words(query, prepared)
         lexical = self.lexical.search(words, DEPTH, allowed)
         # A count question is answered by a sentence stating a figure: rank those sentences too.
@@ -93,17 +95,45 @@ class HybridSearcher:
             if query.asks_who
             else []
         )
-        fused = self._fuse(dense, lexical, figures, names)
-        if scope:
-            return fused[:k]
-        if query.across_reports:
-            return each_report_first(fused)[:k]
-        return diversify(fused)[:k]
+        return Rankings(dense, lexical, figures, names, share, vector)
 
-    def _fuse(self, *rankings: list[tuple[str, float]]) -> list[Passage]:
-        """Reciprocal rank fusion of the dense, lexical, figure-sentence and named-person rankings."""
+    def search(self, query: Query, k: int = 10) -> Retrieval:
+        """Ranked passages for the query (at most k), and the sentences nearest it in meaning."""
+        if not self.chunks:
+            return Retrieval([])
+        rankings = self.rankings(query)
+        passages = self.arrange(query, self.fuse(rankings, weights_for(query)))[:k]
+        scope = list(query.scope) if query.scope else None
+        nearest = self.store.search_sentences(rankings.vector, SENTENCE_DEPTH, scope)
+        by_report: dict[str, list[tuple[int, int, float]]] = {}
+        for key, start, end, similarity in nearest:
+            by_report.setdefault(key, []).append((start, end, similarity))
+        for spans in by_report.values():
+            spans.sort()
+        return Retrieval(passages, by_report, min((s for *_, s in nearest), default=0.0))
+
+    @staticmethod
+    def arrange(query: Query, fused: list[Passage]) -> list[Passage]:
+        """The fused order; "which reports" questions get each report's best passage first, and a count
+        asked of no report in particular (each report states its own figure) gets other reports' best
+        passages lifted near the top. Other questions are answered where they are best answered."""
+        if query.scope:
+            return fused
+        if query.across_reports:
+            return each_report_first(fused)
+        return diversify(fused) if query.wants_figures else fused
+
+    def fuse(self, rankings: Rankings, weights: Weights) -> list[Passage]:
+        """Weighted reciprocal rank fusion of the rankings; the word-for-word rankings count for the share
+        of the question their query stands for."""
         passages: dict[str, Passage] = {}
-        for weight, ranking in zip(WEIGHTS, rankings, strict=True):
+        share = rankings.lexical_share
+        scaled = (weights.dense, weights.lexical * share, weights.figures * share, weights.names * share)
+        for weight, ranking in zip(
+            scaled, (rankings.dense, rankings.lexical, rankings.figures, rankings.names), strict=True
+        ):
+            if not weight:
+                continue
             for rank, (cid, _) in enumerate(ranking, start=1):
                 chunk = self.chunks.get(cid)
                 if chunk is None:  # a stale vector from an interrupted ingest: not part of the index
@@ -111,6 +141,35 @@ class HybridSearcher:
                 passage = passages.setdefault(cid, Passage(chunk=chunk, score=0.0))
                 passage.score += weight / (RRF_K + rank)
         return sorted(passages.values(), key=lambda p: -p.score)
+
+
+class Rankings(NamedTuple):
+    """The candidates of each ranking, best first, as (chunk id, score)."""
+
+    dense: list[tuple[str, float]]
+    lexical: list[tuple[str, float]]
+    figures: list[tuple[str, float]]
+    names: list[tuple[str, float]]
+    lexical_share: float = 1.0  # how much of the question the lexical query stands for
+    vector: list[float] | None = None  # the dense query
+
+
+class Weights(NamedTuple):
+    """How much each ranking counts in the fusion, in the order of Rankings."""
+
+    dense: float
+    lexical: float
+    figures: float
+    names: float
+
+
+# Chosen by scripts/fit_fusion.py on half of the labelled questions (public, dev and xquad-dev), the other
+# half measuring them; the README gives both halves' figures.
+WEIGHTS = {"vi": Weights(1.0, 1.25, 1.0, 0.75), "en": Weights(1.0, 1.25, 1.0, 0.75)}
+
+
+def weights_for(query: Query) -> Weights:
+    return WEIGHTS["en" if query.english else "vi"]
 
 
 def each_report_first(passages: list[Passage]) -> list[Passage]:

@@ -22,8 +22,11 @@ from pathlib import Path
 from ingest import pipeline
 from ingest.errors import ReportAssistantError
 from ingest.loaders import iter_report_files
+from ingest.types import ProcessedReport
 from vectorstore.index import IndexDir
-from vectorstore.store import ChunkStore
+from vectorstore.store import ChunkStore, sentence_id
+
+MIN_SENTENCE_WORDS = 2  # a lone number or mark says nothing by meaning
 
 
 @dataclass
@@ -58,6 +61,16 @@ class IngestSummary:
         ]
         out += [f"  failed: {name}: {reason}" for name, reason in self.failed]
         return out
+
+
+def embedded_sentences(record: ProcessedReport) -> list[tuple[int, int, int, str]]:
+    """(position, start, end, text) of the report's sentences that are embedded."""
+    out = []
+    for position, sentence in enumerate(record.sentences):
+        text = " ".join(record.text[sentence.start : sentence.end].split())
+        if len(text.split()) >= MIN_SENTENCE_WORDS:
+            out.append((position, sentence.start, sentence.end, text))
+    return out
 
 
 class Ingester:
@@ -116,13 +129,16 @@ class Ingester:
                 summary.unchanged.append(path.name)
                 return "unchanged"
             record = pipeline.process_file(path, content_hash)
+            sentences = embedded_sentences(record)
             self.store.add(record.chunks)
+            self.store.add_sentences(record.key, record.id_prefix, sentences)
             summary.chunks_embedded += len(record.chunks)
             self.index.save(record, self.store.embedder.name, pipeline.PIPELINE_VERSION)
         except (ReportAssistantError, OSError, ValueError) as exc:
             summary.failed.append((str(path), str(exc)))
             return f"failed: {exc}"
-        summary.stored.append((key, frozenset(c.id for c in record.chunks)))
+        current = [c.id for c in record.chunks] + [sentence_id(record.id_prefix, p) for p, *_ in sentences]
+        summary.stored.append((key, frozenset(current)))
         (summary.updated if entry else summary.added).append(path.name)
         return "updated" if entry else "added"
 

@@ -16,7 +16,7 @@ from typing import Protocol
 from assistant.question import Question
 from ingest.facts import top_level
 from ingest.tokens import token_set
-from ingest.types import Evidence, Fact, Passage, ProcessedReport, ReportMeta
+from ingest.types import Evidence, Fact, ProcessedReport, ReportMeta, Retrieval
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Draft:
 
 
 class Answerer(Protocol):
-    def answer(self, q: Question, passages: list[Passage]) -> Draft | None: ...
+    def answer(self, q: Question, found: Retrieval) -> Draft | None: ...
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.answerers.base import Draft, Library
+from assistant.answerers.model import logit, model
 from assistant.labels import answer_label
 from assistant.question import Question
 from assistant.wording import approximation_word, count_word, english_word, gloss, phrase
@@ -15,10 +16,11 @@ from ingest.normalize import fold
 from ingest.numbers import format_number
 from ingest.periods import without_terms
 from ingest.tokens import words
-from ingest.types import Evidence, Fact, FactPart, Passage
+from ingest.types import Evidence, Fact, FactPart, Retrieval
 
-MIN_FACT_SCORE = 2.0
-FACT_MIN_COVERAGE = 0.3  # share of the question's words near a figure
+FACT_MIN_COVERAGE = 0.3  # share of the question's words near a figure below which it is "far"
+AROUND = 60  # characters each side of a figure that describe it
+CLOSE_FIGURES = 1.0  # another figure of the same sentence joins when this close (in log-odds) to the best
 # Verbs that set the scene ("sau hợp nhất", "trong triển khai") more often than they name what was
 # counted: a figure with another verb still answers.
 _SCENE_VERBS = predicates_flagged("scene")
@@ -36,36 +38,62 @@ class CountAnswerer:
     def __init__(self, library: Library) -> None:
         self.lib = library
 
-    def answer(self, q: Question, passages: list[Passage]) -> Draft | None:
-        best = self._best_facts(q, list(q.scope) if q.scope else None)
+    def answer(self, q: Question, found: Retrieval) -> Draft | None:
+        best = self._best_facts(q, found, list(q.scope) if q.scope else None)
         if not best:
             return None
         return self._lines(q, best)
 
-    def _fact_score(self, q: Question, fact: Fact) -> float:
-        """How well a figure answers the question: the verb asked about (required when the question
-        names it), the thing counted, and the words around the figure."""
+    def excluded(self, q: Question, fact: Fact) -> bool:
+        """Figures that never answer: another year than the one asked, another action than the one asked
+        ("how many were disciplined": a figure of admissions)."""
+        if not self._same_year(q, fact):
+            return True
+        if q.predicates and not q.inherited_predicates and not set(q.predicates) <= _SCENE_VERBS:
+            # A figure stated with no verb ("đã có 120 đoàn viên ưu tú được đứng trong hàng ngũ của Đảng")
+            # may still answer; one stated with another verb does not.
+            return bool(fact.predicate) and not any(self._does(fact, key) for key in q.predicates)
+        return False
+
+    def features(self, q: Question, fact: Fact, found: Retrieval) -> dict[str, float]:
+        """What the figure model weighs: the verb and the thing counted, the question's words around the
+        figure (its clause, its section, what it counts), its meaning, and what the question asks for."""
         counted = f"{fact.subject} {fact.unit}"
-        context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end] + " " + fact.section
-        score = 0.0
-        if q.predicates:
-            if any(self._does(fact, key) for key in q.predicates):
-                score += 3.0
-            elif not q.inherited_predicates and not set(q.predicates) <= _SCENE_VERBS:
-                return 0.0  # asked how many were disciplined: a figure of another action is no answer
-        if q.units:
-            score += 2.0 if self._unit_hit(q, fact) else 1.0 if self._people_for_people(q, fact) else -1.5
-        words_near = self.lib.overlap(q, f"{context} {counted}")
-        if words_near < 3.0 * FACT_MIN_COVERAGE:
-            return 0.0  # the figure counts something, but not what the question is about
-        score += self.lib.overlap(q, context) + 2.0 * self.lib.overlap(q, counted) / 3.0
-        if fact in self.lib.top_facts[fact.doc_key]:
-            score += 0.5  # a total before its parts, unless the question names the part's verb
-        if q.wants_target and fact.target is not None:
-            score += 1.5
-        if q.wants_list and len(self._siblings(fact)) > 1:
-            score += 2.0
-        return score
+        clause = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
+        near = self.lib.overlap(q, f"{clause} {fact.section} {counted}") / 3.0
+        unit = bool(q.units) and self._unit_hit(q, fact)
+        people = bool(q.units) and not unit and self._people_for_people(q, fact)
+        return {
+            "verb": float(bool(q.predicates) and any(self._does(fact, key) for key in q.predicates)),
+            "unit": float(unit),
+            "people": float(people),
+            "unit_miss": float(bool(q.units) and not unit and not people),
+            "context": self.lib.overlap(q, f"{clause} {fact.section}") / 3.0,
+            "counted": self.lib.overlap(q, counted) / 3.0,
+            "far": float(near < FACT_MIN_COVERAGE),
+            "total": float(fact in self.lib.top_facts[fact.doc_key]),
+            "target": float(q.wants_target and fact.target is not None),
+            "list": float(q.wants_list and len(self._siblings(fact)) > 1),
+            "meaning": found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end),
+            "local": self.lib.overlap(q, self._around(fact)) / 3.0,
+        }
+
+    def _around(self, fact: Fact) -> str:
+        """The words right around a figure, inside its clause: what tells it from the clause's other figures
+        ("02 chi bộ hoàn thành tốt nhiệm vụ, 01 chi bộ hoàn thành xuất sắc")."""
+        text = self.lib.text(fact.doc_key)
+        start = max(
+            fact.sentence_start, text.rfind(",", fact.sentence_start, fact.start) + 1, fact.start - AROUND
+        )
+        end = min(fact.sentence_end, fact.end + AROUND)
+        comma = text.find(",", fact.end, end)
+        return text[start : comma if comma > 0 else end]
+
+    def _fact_score(self, q: Question, fact: Fact, found: Retrieval) -> float:
+        """The probability that the figure answers the question (0 for figures that never do)."""
+        if self.excluded(q, fact):
+            return 0.0
+        return model("figure").probability(self.features(q, fact, found))
 
     @staticmethod
     def _does(fact: Fact, key: str) -> bool:
@@ -98,14 +126,13 @@ class CountAnswerer:
         counted = fold(f"{fact.subject} {fact.unit}")
         return any(u in counted for u in q.units if u != "%")
 
-    def _report_figures(self, q: Question, key: str) -> tuple[float, list[Fact]] | None:
+    def _report_figures(self, q: Question, found: Retrieval, key: str) -> tuple[float, list[Fact]] | None:
         """A report's answer: its best figure, with the other figures of the same sentence the question
         also asks for ("bao nhiêu lượt tổ chức và đảng viên") or the list it belongs to."""
         facts = self.lib.facts(key)
-        scores = {id(f): self._fact_score(q, f) for f in facts if self._same_year(q, f)}
-        ranked = sorted(
-            (f for f in facts if scores.get(id(f), 0.0) >= MIN_FACT_SCORE), key=lambda f: -scores[id(f)]
-        )
+        threshold = model("figure").threshold
+        scores = {id(f): self._fact_score(q, f, found) for f in facts}
+        ranked = sorted((f for f in facts if scores[id(f)] >= threshold), key=lambda f: -scores[id(f)])
         if not ranked:
             return None
         fact = ranked[0]
@@ -117,22 +144,22 @@ class CountAnswerer:
                 continue
             if any(p.value == fact.value for p in other.breakdown):
                 continue  # the total the chosen figure is part of
-            close = scores.get(id(other), 0.0) >= max(MIN_FACT_SCORE, top - 1.0)
+            close = scores[id(other)] >= threshold and logit(scores[id(other)]) >= logit(top) - CLOSE_FIGURES
             if close or q.wants_several or self._named_in_question(q, other):
                 chosen.append(other)
         return top, sorted(chosen, key=lambda f: f.start)
 
-    def _best_facts(self, q: Question, scope: list[str] | None) -> list[tuple[float, list[Fact]]]:
+    def _best_facts(
+        self, q: Question, found: Retrieval, scope: list[str] | None
+    ) -> list[tuple[float, list[Fact]]]:
         """Each report's figures, best report first; without a named report, only reports whose figure
         counts the same thing (or answers the same verb) as the best one."""
-        found = [r for r in (self._report_figures(q, key) for key in scope or list(self.lib.reports)) if r]
-        found.sort(key=lambda r: -r[0])
-        if found and not scope:
-            top = found[0][0]
-            found = [found[0]] + [
-                (s, fs) for s, fs in found[1:] if s >= 0.75 * top and any(self._on_topic(q, f) for f in fs)
-            ]
-        return found
+        keys = scope or list(self.lib.reports)
+        best = [r for r in (self._report_figures(q, found, key) for key in keys) if r]
+        best.sort(key=lambda r: -r[0])
+        if best and not scope:
+            best = [best[0]] + [(s, fs) for s, fs in best[1:] if any(self._on_topic(q, f) for f in fs)]
+        return best
 
     def _on_topic(self, q: Question, fact: Fact) -> bool:
         if q.units and not self._unit_hit(q, fact):

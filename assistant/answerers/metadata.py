@@ -7,14 +7,14 @@ from assistant.answerers.base import Draft, Library
 from assistant.labels import answer_label
 from assistant.question import Question, QuestionKind
 from assistant.wording import phrase
-from ingest.types import Evidence, Passage
+from ingest.types import Evidence, Retrieval
 
 
 class MetadataAnswerer:
     def __init__(self, library: Library) -> None:
         self.lib = library
 
-    def answer(self, q: Question, passages: list[Passage]) -> Draft | None:
+    def answer(self, q: Question, found: Retrieval) -> Draft | None:
         if not q.scope or len(q.scope) != 1:
             return None  # which report's province? the question must name one
         key = q.scope[0]

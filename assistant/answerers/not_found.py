@@ -7,7 +7,7 @@ from assistant.answerers.base import Draft, Library
 from assistant.labels import answer_label
 from assistant.question import Question
 from assistant.wording import phrase
-from ingest.types import Evidence, Passage
+from ingest.types import Evidence, Retrieval
 
 CLOSEST = 3
 
@@ -16,12 +16,12 @@ class NotFoundAnswerer:
     def __init__(self, library: Library) -> None:
         self.lib = library
 
-    def answer(self, q: Question, passages: list[Passage]) -> Draft:
+    def answer(self, q: Question, found: Retrieval) -> Draft:
         if q.scope and len(q.scope) == 1:
             head = phrase(q.lang, "not_found_scoped", label=answer_label(self.lib.meta(q.scope[0]), q.lang))
         else:
             head = phrase(q.lang, "not_found")
-        closest = passages[:CLOSEST]
+        closest = found.passages[:CLOSEST]
         lines = [head]
         if closest:
             lines.append(phrase(q.lang, "closest"))

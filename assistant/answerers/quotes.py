@@ -12,7 +12,7 @@ from ingest.lexicon import cues, words_regex
 from ingest.names import names_a_person
 from ingest.normalize import collapse_spaces, fold
 from ingest.tokens import words
-from ingest.types import Evidence, Passage
+from ingest.types import Evidence, Passage, Retrieval
 
 MIN_COVERAGE = 0.45  # share of the question's informative words a sentence must hold to answer it
 # Compound words of the question form (pyvi joins them too): never the thing asked about.
@@ -35,10 +35,10 @@ class QuoteAnswerer:
         self.lib = library
         self.known = known
 
-    def answer(self, q: Question, passages: list[Passage]) -> Draft | None:
+    def answer(self, q: Question, found: Retrieval) -> Draft | None:
         if not q.informative:
             return None  # nothing in the question to look for in the reports
-        scored = self._scored(q, passages)
+        scored = self._scored(q, found)
         if not scored or scored[0][1].score < MIN_COVERAGE or self._names_absent_concept(q):
             return None
         chosen = self._choose(q, scored)
@@ -49,11 +49,11 @@ class QuoteAnswerer:
                 return None
         return Draft(self._quote_lines(q, chosen), [ev for ev, _ in chosen])
 
-    def _scored(self, q: Question, passages: list[Passage]) -> list[tuple[float, Evidence, str]]:
+    def _scored(self, q: Question, found: Retrieval) -> list[tuple[float, Evidence, str]]:
         scored: list[tuple[float, Evidence, str]] = []
         figures_only = q.kind in (QuestionKind.COUNT, QuestionKind.COMPARISON)
         title_weight = 0.9 if q.kind in (QuestionKind.LIST, QuestionKind.WHY) else 0.7
-        for prior, ev, sentence, title in self._sentences(passages):
+        for prior, ev, sentence, title in self._sentences(found.passages):
             if figures_only and not any(ch.isdigit() for ch in sentence):
                 continue  # a sentence without a figure does not answer "how many"
             # A sentence under a heading that matches the question ("Bài học kinh nghiệm") answers it too.
