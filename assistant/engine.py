@@ -20,6 +20,7 @@ from assistant.answerers.counts import CountAnswerer
 from assistant.answerers.metadata import MetadataAnswerer
 from assistant.answerers.not_found import NotFoundAnswerer
 from assistant.answerers.quotes import QuoteAnswerer
+from assistant.answerers.sections import SectionAnswerer
 from assistant.citations import drop_unsupported_lines, markers_in
 from assistant.labels import answer_label, meta_label
 from assistant.question import METADATA_KINDS, Question, QuestionKind, ReportsView, parse_question
@@ -95,6 +96,7 @@ class Snapshot:
     counts: CountAnswerer
     quotes: QuoteAnswerer
     metadata: MetadataAnswerer
+    sections: SectionAnswerer
     not_found: NotFoundAnswerer
 
     def chain(self, q: Question) -> list[Answerer]:
@@ -105,6 +107,10 @@ class Snapshot:
             return [self.counts] if q.strict_count else [self.counts, self.quotes]
         if q.kind is QuestionKind.COMPARISON:
             return [self.counts, self.quotes]
+        if q.kind is QuestionKind.WHY:
+            return [self.quotes, self.sections]
+        if q.part or q.kind is QuestionKind.LIST:
+            return [self.sections, self.quotes]
         return [self.quotes]
 
 
@@ -152,6 +158,7 @@ class Engine:
             counts=CountAnswerer(library),
             quotes=QuoteAnswerer(library, idf.__contains__),
             metadata=MetadataAnswerer(library),
+            sections=SectionAnswerer(library),
             not_found=NotFoundAnswerer(library),
         )
 

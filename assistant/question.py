@@ -17,6 +17,7 @@ from ingest.lexicon import (
     ENGLISH_STOPWORDS,
     PREDICATES,
     REPORT_NAMING,
+    SECTION_ROLES,
     STOPWORDS,
     cues,
     units_tagged,
@@ -24,7 +25,7 @@ from ingest.lexicon import (
 )
 from ingest.normalize import collapse_spaces, fold, has_diacritics, normalize_query
 from ingest.periods import YEAR_RE, single_years
-from ingest.tokens import segmented_words, spelled_out
+from ingest.tokens import segmented_words, spelled_out, words
 from ingest.types import Query, ReportMeta
 from vectorstore.scope import report_scope, strip_naming
 
@@ -65,6 +66,7 @@ class Question:
     wants_several: bool = False  # "how many ... and how many ...": every figure of the sentence
     years: tuple[str, ...] = ()  # single years named ("năm 2023"), not terms ("2020–2025")
     asks_who: bool = False
+    part: str = ""  # the part of a report asked for: lessons, shortcomings, causes, ... (lexicon), or ""
     across_reports: bool = False  # about all the reports: "những báo cáo nào ..."
     context: str = ""  # the previous question when this one follows up on it
     words: tuple[str, ...] = field(default_factory=tuple)  # folded words of the question itself
@@ -233,6 +235,26 @@ def _units(folded: str, counted: str = "") -> tuple[str, ...]:
     return tuple(found)
 
 
+def asked_part(text: str, english: bool, kind: QuestionKind) -> str:
+    """The part of a report the question asks for ("những bài học kinh nghiệm" -> lessons), by the
+    lexicon's section roles (English phrases for English questions, Vietnamese ones folded otherwise); a
+    why-question asks for causes unless it names another part."""
+    asked = words(text)
+    hits = []
+    for role, phrases in SECTION_ROLES.items():
+        for phrase in phrases:
+            if has_diacritics(phrase) == english:
+                continue  # an English phrase in a Vietnamese question, or the other way round
+            target = words(phrase)
+            n = len(target)
+            at = [i for i in range(len(asked) - n + 1) if asked[i : i + n] == target]
+            if at:
+                hits.append((at[0], role))
+    if hits:
+        return min(hits)[1]
+    return "causes" if kind is QuestionKind.WHY else ""
+
+
 def is_followup(text: str, history: list[dict]) -> bool:
     if not history:
         return False
@@ -338,6 +360,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         wants_several=_cue_count("count", text) + len(_count_before_unit_re().findall(folded)) >= 2,
         years=tuple(single_years(text)),
         asks_who=is_who_question(text),
+        part=asked_part(text, english, kind),
         across_reports=has_cue("across", f"{context} {text}"),
         context=context,
         words=tuple(vi_view),

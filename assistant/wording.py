@@ -4,9 +4,9 @@ English words for the report's terms (from the lexicon's glossary and predicate 
 from __future__ import annotations
 
 from ingest.facts import canonical_predicate
-from ingest.glossary import english_gloss, vietnamese_terms
-from ingest.lexicon import APPROXIMATIONS, NUMBER_WORDS
-from ingest.normalize import fold
+from ingest.glossary import english_gloss, terms_in
+from ingest.lexicon import APPROXIMATIONS, NUMBER_WORDS, SECTION_ROLES
+from ingest.normalize import has_diacritics
 
 PHRASES = {
     "vi": {
@@ -21,6 +21,8 @@ PHRASES = {
         "target": "chỉ tiêu",
         "of_which": "trong đó",
         "terms": "Thuật ngữ",
+        "section_items": "**{label}**, mục «{title}» — {n} {what}:",
+        "points": "ý",
     },
     "en": {
         "not_found": "Not found in the reports: they do not contain the information to answer this question.",
@@ -34,6 +36,10 @@ PHRASES = {
         "target": "target",
         "of_which": "of which",
         "terms": "Key terms",
+        "section_items": "**{label}**, section «{title}» — {n} {what}:",
+        "points": "points",
+        "quotes": "What the reports say, in their own words:",
+        "quotes_why": "The reasons the reports give, in their own words:",
     },
 }
 _APPROXIMATION_EN = {vi: en for vi, _where, en in APPROXIMATIONS}
@@ -69,11 +75,19 @@ def approximation_word(qualifier: str, lang: str) -> str:
 
 
 def _inner_gloss(phrase_vi: str) -> str | None:
-    folded = f" {fold(phrase_vi)} "
-    for vi, english in vietnamese_terms():
-        if f" {fold(vi)} " in folded:
-            return english
-    return None
+    found = terms_in(phrase_vi)
+    return found[0][1] if found else None
+
+
+def english_terms(text: str, most: int = 4) -> str:
+    """The English of the glossary terms a Vietnamese passage writes: "propaganda; resolution"."""
+    return "; ".join(gloss for _, gloss in terms_in(text)[:most])
+
+
+def part_name(role: str, lang: str) -> str:
+    """What the items of a part of a report are called: "bài học" / "lessons"; "ý" / "points" else."""
+    names = [p for p in SECTION_ROLES.get(role, ()) if has_diacritics(p) == (lang == "vi")]
+    return names[0] if names else phrase(lang, "points")
 
 
 def _predicate_gloss(surface: str) -> str | None:

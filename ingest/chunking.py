@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.sections import Heading, heading_context, parse_heading, section_path
 from ingest.sentences import sentences_within
 from ingest.types import Chunk, ReportMeta, Sentence
 
@@ -17,26 +18,6 @@ MAX_WORDS = 220
 MAX_PIECE_WORDS = 330  # about 450 tokens with the heading path: the embedder reads 512 at most
 _FULL_STOPS = ".!?"
 MIN_WORDS = 25
-_TITLE_CHARS = 90
-
-# (level, pattern); the label is group 1. Lower level = higher in the outline.
-_HEADINGS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (0, re.compile(r"^(Phần thứ \w+)\b", re.IGNORECASE)),
-    (1, re.compile(r"^([IVXLC]+)\.\s")),
-    (4, re.compile(r"^(\d+\.\s?\d+\.\s?\d+)\.?\s")),
-    (3, re.compile(r"^(\d+\.\s?\d+)\.?\s")),
-    (2, re.compile(r"^(\d+)\.\s")),
-    (5, re.compile(r"^([a-zđ])\)\s")),
-)
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    label: str  # "2.3", "II", "Phần thứ nhất"
-    title: str  # the heading line, shortened
-
-
 @dataclass
 class _Block:
     """A run of lines under one heading path."""
@@ -45,31 +26,6 @@ class _Block:
     start: int
     end: int
     words: int
-
-
-def parse_heading(line: str) -> Heading | None:
-    for level, pattern in _HEADINGS:
-        match = pattern.match(line)
-        if match:
-            label = re.sub(r"\s", "", match.group(1)) if level else match.group(1)
-            return Heading(level, label, _shorten(line))
-    return None
-
-
-def _shorten(line: str) -> str:
-    line = line.strip()
-    return line if len(line) <= _TITLE_CHARS else line[:_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
-
-
-def section_path(path: tuple[Heading, ...]) -> str:
-    """ "II > 2 > 2.3 Công tác kiểm tra, ..." : labels for ancestors, the full title for the leaf."""
-    if not path:
-        return ""
-    return " > ".join([h.label for h in path[:-1]] + [path[-1].title])
-
-
-def heading_context(path: tuple[Heading, ...]) -> str:
-    return " > ".join(h.title for h in path)
 
 
 def _blocks(text: str) -> list[_Block]:

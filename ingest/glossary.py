@@ -12,7 +12,7 @@ from functools import cache
 from typing import NamedTuple
 
 from ingest.lexicon import ENGLISH_STOPWORDS, GLOSSARY, ISSUERS, REPORT_NAMING, cues
-from ingest.normalize import fold, has_diacritics
+from ingest.normalize import fix_tone_placement, fold, has_diacritics
 
 _ENGLISH_HINT_RE = re.compile(rf"\b(?:{'|'.join(map(re.escape, cues('english_hint')))})\b", re.IGNORECASE)
 # A question naming a glossary term that names a report, a body or the question form does not search
@@ -110,8 +110,33 @@ def vietnamese_terms() -> tuple[tuple[str, str], ...]:
 
 
 def english_gloss(vietnamese: str) -> str | None:
-    key = fold(vietnamese)
-    return next((gloss for vi, gloss in vietnamese_terms() if fold(vi) == key), None)
+    """The gloss of a Vietnamese term as written (marks and all: "nam" is not "năm")."""
+    key = _marked(vietnamese)
+    return next((gloss for vi, gloss in vietnamese_terms() if _marked(vi) == key), None)
+
+
+def terms_in(text: str) -> list[tuple[str, str]]:
+    """(Vietnamese term, English gloss) of every glossary term the text writes, marks and all, longest
+    first and never inside another one found."""
+    rest = f" {_marked(text)} "
+    found: list[tuple[str, str]] = []
+    for vi, gloss in vietnamese_terms():
+        pattern = _term_re(vi)
+        if pattern.search(rest):
+            rest = pattern.sub(" ", rest)
+            if gloss not in (g for _, g in found):
+                found.append((vi, gloss))
+    return found
+
+
+def _marked(text: str) -> str:
+    """Lower case, modern tone placement, single spaces: how terms are compared (never folded)."""
+    return " ".join(fix_tone_placement(text).lower().split())
+
+
+@cache
+def _term_re(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(_marked(term))}(?![\w])")
 
 
 def translate_terms(text: str) -> str:

@@ -113,6 +113,12 @@ NEWS_START: tuple[str, ...] = tuple(_KINDS["news_start"])
 # How questions name a report as such (folded): "bao cao so ket", "term review".
 REPORT_NAMING: tuple[str, ...] = tuple(_KINDS["naming"])
 
+# --- the parts of a report ------------------------------------------------------------------------------------
+# Role (results, shortcomings, causes, lessons, difficulties, tasks, targets) -> its phrases, Vietnamese and English.
+SECTION_ROLES: dict[str, tuple[str, ...]] = _roles("section_roles.tsv")
+# Words opening the items of an enumeration without numbers ("một là", "thứ hai").
+ENUMERATIONS: tuple[str, ...] = tuple(_lines("enumerations.txt"))
+
 # --- questions -----------------------------------------------------------------------------------------------
 # Cue phrases of each kind of question (count, why, across, ...; see question_cues.tsv).
 QUESTION_CUES: dict[str, tuple[str, ...]] = _roles("question_cues.tsv")

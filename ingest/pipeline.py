@@ -1,4 +1,5 @@
-"""The ingest pipeline: file -> text -> normalised text -> metadata -> sentences -> chunks -> facts.
+"""The ingest pipeline: file -> text -> normalised text -> metadata -> sentences -> chunks -> facts ->
+sections.
 
 `process_file` makes a ProcessedReport and writes nothing: storing it (vectors, lexical tokens, manifest)
 is the index's job (vectorstore/ingester.py), done only once everything here has succeeded.
@@ -14,13 +15,14 @@ from ingest.facts import extract_facts
 from ingest.loaders import load_file
 from ingest.metadata import read_metadata
 from ingest.normalize import normalize_text
+from ingest.sections import build_sections
 from ingest.sentences import split_sentences
 from ingest.tokens import document_tokens, figure_clauses
 from ingest.types import ProcessedReport, id_prefix
 
 # Bumped whenever normalising, sentences, chunking, tokens or facts change: a report indexed by an older
 # pipeline is processed again even though its file is unchanged.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 
 
 def report_key(source: Path) -> str:
@@ -62,4 +64,5 @@ def process_file(path: Path, content_hash: str | None = None) -> ProcessedReport
         tokens=[document_tokens(c.embed_text()) for c in chunks],
         figure_tokens=figure_tokens,
         facts=facts,
+        sections=build_sections(text),
     )

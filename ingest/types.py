@@ -55,6 +55,20 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A part of a report that answers as a whole: a heading and what is under it, an enumeration
+    ("Một là ..., Hai là ...") or a list after a line ending in ":". Spans index the normalised text."""
+
+    start: int
+    end: int
+    title: tuple[int, int]  # the heading line, or the lead sentence of an enumeration or list
+    path: str  # "II > 2 > 2.3 Công tác kiểm tra, ..." (as a chunk's section)
+    level: int  # depth in the outline: 0 for "Phần thứ ...", more for what is under
+    role: str  # results, shortcomings, causes, lessons, difficulties, tasks, targets (lexicon), or ""
+    items: tuple[tuple[int, int], ...]  # its parts: sub-sections, list items, or paragraphs
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A structure-aware piece of a document: text == document.text[start:end]."""
 
@@ -122,6 +136,7 @@ class ProcessedReport:
     tokens: list[list[str]]  # lexical tokens of each chunk
     figure_tokens: list[tuple[str, list[str]]] = field(default_factory=list)  # (chunk id, sentence tokens)
     facts: list[Fact] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def id_prefix(self) -> str:

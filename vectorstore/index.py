@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ingest.errors import ConfigError, IndexUnusableError
-from ingest.types import Chunk, Fact, FactPart, ProcessedReport, ReportMeta, Sentence
+from ingest.types import Chunk, Fact, FactPart, ProcessedReport, ReportMeta, Section, Sentence
 
 MANIFEST_VERSION = 1
 
@@ -50,6 +50,7 @@ def report_to_json(report: ProcessedReport) -> dict:
         "tokens": report.tokens,
         "figure_tokens": report.figure_tokens,
         "facts": [fact_to_json(f) for f in report.facts],
+        "sections": [asdict(s) for s in report.sections],
     }
 
 
@@ -81,6 +82,19 @@ def report_from_json(data: dict) -> ProcessedReport:
         tokens=data["tokens"],
         figure_tokens=[(cid, toks) for cid, toks in data.get("figure_tokens", [])],
         facts=[fact_from_json(row) for row in data.get("facts", [])],
+        sections=[_section_from_json(row) for row in data.get("sections", [])],
+    )
+
+
+def _section_from_json(row: dict) -> Section:
+    return Section(
+        start=row["start"],
+        end=row["end"],
+        title=tuple(row["title"]),
+        path=row["path"],
+        level=row["level"],
+        role=row["role"],
+        items=tuple(tuple(i) for i in row["items"]),
     )
 
 

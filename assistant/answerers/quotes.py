@@ -5,13 +5,11 @@ from __future__ import annotations
 from assistant.answerers.base import Draft, Library
 from assistant.labels import answer_label
 from assistant.question import Question, QuestionKind, has_cue
-from assistant.wording import phrase
+from assistant.wording import english_terms, phrase
 from ingest.chunking import parse_heading
-from ingest.glossary import vietnamese_terms
 from ingest.lexicon import cues, words_regex
 from ingest.names import names_a_person
 from ingest.normalize import collapse_spaces, fold
-from ingest.tokens import words
 from ingest.types import Evidence, Passage, Retrieval
 
 MIN_COVERAGE = 0.45  # share of the question's informative words a sentence must hold to answer it
@@ -139,13 +137,15 @@ class QuoteAnswerer:
             by_report.setdefault(ev.doc_key, []).append(i)
         if q.kind is QuestionKind.REPORTS:
             lines.append(phrase(q.lang, "reports_mention"))
+        elif q.lang == "en":
+            lines.append(phrase("en", "quotes_why" if q.kind is QuestionKind.WHY else "quotes"))
         for key, numbers in by_report.items():
             lines.append(f"**{answer_label(self.lib.meta(key), q.lang)}**:")
-            lines += [f"- «{collapse_spaces(chosen[n - 1][1])}» [{n}]" for n in numbers]
-        if q.lang == "en":
-            terms = _glossed_terms(" ".join(s for _, s in chosen))
-            if terms:
-                lines.append(f"{phrase('en', 'terms')}: " + "; ".join(terms))
+            for n in numbers:
+                quote = collapse_spaces(chosen[n - 1][1])
+                # English answers name the passage's terms in English; the quote stays the report's own.
+                tag = english_terms(quote) if q.lang == "en" else ""
+                lines.append(f"- {f'({tag}) ' if tag else ''}«{quote}» [{n}]")
         return lines
 
 
@@ -160,12 +160,3 @@ def _is_heading(sentence: str) -> bool:
     if "\n" in sentence.strip():
         return False
     return len(sentence.split()) <= 20 and (parse_heading(sentence) is not None or sentence.isupper())
-
-
-def _glossed_terms(text: str) -> list[str]:
-    folded = f" {' '.join(words(text))} "
-    found = []
-    for vi, english in vietnamese_terms():  # specific terms first
-        if f" {fold(vi)} " in folded and not has_cue("count", english):
-            found.append(f"{vi} = {english}")
-    return found[:GLOSSED_TERMS]

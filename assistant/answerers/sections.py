@@ -1,0 +1,108 @@
+"""Sections as answers: a question asking for a part of a report (its lessons, shortcomings, causes,
+difficulties, tasks, targets) or for a list is answered with the items of the section that holds them,
+each cut to its lead clause and cited, with how many there are. Sections are chosen by a fitted model over
+the part they play, the question's words in their heading and items, and their meaning."""
+
+from __future__ import annotations
+
+from assistant.answerers.base import Draft, Library
+from assistant.answerers.model import model
+from assistant.labels import answer_label
+from assistant.question import Question
+from assistant.wording import count_word, english_terms, part_name, phrase
+from ingest.normalize import collapse_spaces
+from ingest.numbers import numbers_in
+from ingest.sentences import sentences_within
+from ingest.types import Evidence, Retrieval, Section
+
+MIN_ITEMS = 2
+MAX_ITEMS = 12
+MAX_REPORTS = 3
+LEAD_WORDS = 30  # an item's first sentence longer than this is cut at its first ";" or ":"
+
+
+class SectionAnswerer:
+    def __init__(self, library: Library) -> None:
+        self.lib = library
+
+    def answer(self, q: Question, found: Retrieval) -> Draft | None:
+        best = self.best_sections(q, found)
+        if not best:
+            return None
+        lines: list[str] = []
+        evidence: list[Evidence] = []
+        for key, section, _p in best:
+            leads = self._figures(key, section) if section.role == "results" else []
+            leads = leads or self._leads(key, section)
+            evidence.append(Evidence(key, *section.title, section.path))  # the heading is cited too
+            lines.append(f"{self._head(q, key, section, len(leads))} [{len(evidence)}]")
+            for start, end in leads:
+                evidence.append(Evidence(key, start, end, section.path))
+                quote = collapse_spaces(self.lib.text(key)[start:end])
+                tag = english_terms(quote) if q.lang == "en" else ""
+                lines.append(f"- {f'({tag}) ' if tag else ''}«{quote}» [{len(evidence)}]")
+        return Draft(lines, evidence)
+
+    def best_sections(self, q: Question, found: Retrieval) -> list[tuple[str, Section, float]]:
+        """The best section of each report in scope whose probability of answering passes the threshold,
+        best first."""
+        m = model("section")
+        best: list[tuple[str, Section, float]] = []
+        for key in q.scope or list(self.lib.reports):
+            scored = [
+                (m.probability(self.features(q, key, s, found)), s)
+                for s in self.lib.reports[key].sections
+                if len(s.items) >= MIN_ITEMS
+            ]
+            if scored:
+                p, section = max(scored, key=lambda ps: ps[0])
+                if p >= m.threshold:
+                    best.append((key, section, p))
+        best.sort(key=lambda b: -b[2])
+        return best[:1] if q.scope and len(q.scope) == 1 else best[:MAX_REPORTS]
+
+    def features(self, q: Question, key: str, section: Section, found: Retrieval) -> dict[str, float]:
+        text = self.lib.text(key)
+        title = text[section.title[0] : section.title[1]]
+        items = " ".join(text[a:b] for a, b in section.items[:MAX_ITEMS])
+        item_meaning = max((found.relative_meaning(key, a, b) for a, b in section.items), default=0.0)
+        return {
+            "part": float(bool(q.part) and section.role == q.part),
+            "other_part": float(bool(q.part) and bool(section.role) and section.role != q.part),
+            "title": self.lib.overlap(q, f"{section.path} {title}") / 3.0,
+            "items": self.lib.overlap(q, items) / 3.0,
+            "meaning": found.relative_meaning(key, *section.title),
+            "item_meaning": item_meaning,
+            "listed": float(section.level >= 6),
+        }
+
+    def _head(self, q: Question, key: str, section: Section, n: int) -> str:
+        title = collapse_spaces(self.lib.text(key)[section.title[0] : section.title[1]])
+        what = part_name(section.role or q.part, q.lang)
+        return phrase(
+            q.lang, "section_items", label=answer_label(self.lib.meta(key), q.lang), title=title,
+            n=count_word(n, q.lang), what=what,
+        )
+
+    def _figures(self, key: str, section: Section) -> list[tuple[int, int]]:
+        """The sentences of a section of results that state figures: results are given in figures."""
+        text = self.lib.text(key)
+        inside = sentences_within(self.lib.reports[key].sentences, section.title[1], section.end)
+        spans = [(s.start, s.end) for s in inside if s.start >= section.title[1] and s.end <= section.end]
+        return [(s, e) for s, e in spans if numbers_in(text[s:e], quantities_only=True)][:MAX_ITEMS]
+
+    def _leads(self, key: str, section: Section) -> list[tuple[int, int]]:
+        """Each item's lead: its first sentence, cut at its first ";" or ":" when long."""
+        text = self.lib.text(key)
+        out = []
+        for start, end in section.items[:MAX_ITEMS]:
+            inside = sentences_within(self.lib.reports[key].sentences, start, end)
+            first = inside[0] if inside else None
+            s, e = (max(start, first.start), min(end, first.end)) if first else (start, end)
+            if len(text[s:e].split()) > LEAD_WORDS:
+                clauses = [c for c in (first.clauses if first else ()) if c[0] >= s]
+                cut = next((c[1] for c in clauses if len(text[s : c[1]].split()) >= 8), e)
+                colon = text.find(": ", s, e)
+                e = min(cut, colon + 1) if colon > s and len(text[s:colon].split()) >= 8 else cut
+            out.append((s, e))
+        return out
