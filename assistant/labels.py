@@ -26,8 +26,12 @@ def term_label(term: str) -> str:
 def answer_label(meta: ReportMeta, lang: str) -> str:
     """ "Báo cáo sơ kết giữa nhiệm kỳ — Đảng bộ Khối các cơ quan tỉnh (Phú Thọ, 2020–2025)" """
     where = ", ".join(p for p in (meta.province, meta.term) if p)
-    body = meta.issuing_body or meta.doc
+    body = meta.issuing_body or short_title(meta.title) or meta.doc
     return f"{kind_name(meta.kind, lang)} — {body}" + (f" ({where})" if where else "")
+
+
+def short_title(title: str, limit: int = 80) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def details(title: str, body: str, province: str, term: str, *, spelled: bool = False) -> list[str]:

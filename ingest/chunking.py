@@ -18,6 +18,8 @@ MAX_WORDS = 220
 MAX_PIECE_WORDS = 330  # about 450 tokens with the heading path: the embedder reads 512 at most
 _FULL_STOPS = ".!?"
 MIN_WORDS = 25
+
+
 @dataclass
 class _Block:
     """A run of lines under one heading path."""

@@ -159,7 +159,9 @@ def _section(text: str, lines: list[_Line], head: _Line, end: int, path: tuple[H
 
 def _spans(starts: list[_Line], end: int) -> list[tuple[int, int]]:
     """Each item from its first line to the line before the next item (or the section's end)."""
-    return [(ln.start, (starts[i + 1].start - 1) if i + 1 < len(starts) else end) for i, ln in enumerate(starts)]
+    return [
+        (ln.start, (starts[i + 1].start - 1) if i + 1 < len(starts) else end) for i, ln in enumerate(starts)
+    ]
 
 
 def _inherit_roles(sections: list[Section]) -> None:
@@ -175,7 +177,9 @@ def _inherit_roles(sections: list[Section]) -> None:
 
 
 def _with_role(section: Section, role: str) -> Section:
-    return Section(section.start, section.end, section.title, section.path, section.level, role, section.items)
+    return Section(
+        section.start, section.end, section.title, section.path, section.level, role, section.items
+    )
 
 
 def _item_runs(text: str, lines: list[_Line], headed: list[Section]) -> list[Section]:

@@ -74,7 +74,7 @@ def test_answerers_are_chosen_by_the_kind_of_question(engine):
     }
     assert chain == {
         QuestionKind.COUNT: ["CountAnswerer"],  # a count of a named action is never answered from prose
-        QuestionKind.WHY: ["QuoteAnswerer"],
+        QuestionKind.WHY: ["QuoteAnswerer", "SectionAnswerer"],  # a section of causes when no sentence does
         QuestionKind.PROVINCE: ["MetadataAnswerer"],
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.answerers.base import Draft, Library
+from assistant.answerers.model import logit, model
 from assistant.labels import answer_label
 from assistant.question import Question, QuestionKind, has_cue
 from assistant.wording import english_terms, phrase
@@ -12,13 +13,15 @@ from ingest.names import names_a_person
 from ingest.normalize import collapse_spaces, fold
 from ingest.types import Evidence, Passage, Retrieval
 
-MIN_COVERAGE = 0.45  # share of the question's informative words a sentence must hold to answer it
 # Compound words of the question form (pyvi joins them too): never the thing asked about.
 _QUESTION_COMPOUNDS = frozenset(fold(p).replace(" ", "_") for p in cues("question_phrase"))
 _CAUSE_RE = words_regex(cues("cause_marker"))
 # (ratio to the best score, floor) a sentence needs to be quoted; a cause is often stated in other words
 # than the question's, so why-answers keep weaker sentences.
-_KEEP = {QuestionKind.WHY: (0.25, 0.2), QuestionKind.LIST: (0.45, 0.3), QuestionKind.REPORTS: (0.45, 0.3)}
+# How far below the best sentence (in the sentence model's log-odds) another may still be quoted; a cause is
+# often stated in other words than the question's, so why-answers keep weaker sentences.
+KEEP_MARGIN = 2.5
+_KEEP = {QuestionKind.WHY: 5.0, QuestionKind.LIST: 3.5, QuestionKind.REPORTS: 3.5}
 _LIMIT = {QuestionKind.WHY: 4, QuestionKind.LIST: 9}
 REPORTS_LISTED = 6
 ITEMS_AFTER_COLON = 8
@@ -34,10 +37,8 @@ class QuoteAnswerer:
         self.known = known
 
     def answer(self, q: Question, found: Retrieval) -> Draft | None:
-        if not q.informative:
-            return None  # nothing in the question to look for in the reports
         scored = self._scored(q, found)
-        if not scored or scored[0][1].score < MIN_COVERAGE or self._names_absent_concept(q):
+        if not scored or not self.accepts(q, scored) or self._names_absent_concept(q):
             return None
         chosen = self._choose(q, scored)
         if q.asks_who and has_cue("post", q.text):
@@ -47,25 +48,62 @@ class QuoteAnswerer:
                 return None
         return Draft(self._quote_lines(q, chosen), [ev for ev, _ in chosen])
 
-    def _scored(self, q: Question, found: Retrieval) -> list[tuple[float, Evidence, str]]:
-        scored: list[tuple[float, Evidence, str]] = []
+    def candidates(self, q: Question, found: Retrieval) -> list[tuple[Evidence, str, dict[str, float]]]:
+        """The sentences that may answer, with what the sentence model weighs of each."""
         figures_only = q.kind in (QuestionKind.COUNT, QuestionKind.COMPARISON)
-        title_weight = 0.9 if q.kind in (QuestionKind.LIST, QuestionKind.WHY) else 0.7
+        out = []
         for prior, ev, sentence, title in self._sentences(found.passages):
             if figures_only and not any(ch.isdigit() for ch in sentence):
                 continue  # a sentence without a figure does not answer "how many"
-            # A sentence under a heading that matches the question ("Bài học kinh nghiệm") answers it too.
-            coverage = max(self.lib.overlap(q, sentence), title_weight * self.lib.overlap(q, title)) / 3.0
-            if q.kind is QuestionKind.WHY and _CAUSE_RE.search(sentence):
-                coverage += 0.1
-            if q.kind is QuestionKind.WHY and has_cue("why", f"{ev.section} {title}"):
-                coverage += 0.2  # a section of causes answers a why-question
-            if q.asks_who and names_a_person(sentence):
-                coverage += 0.3
-            ev.score = coverage
-            scored.append((coverage + 0.2 * prior, ev, sentence))
+            out.append((ev, sentence, self.features(q, ev, sentence, title, prior, found)))
+        return out
+
+    def features(
+        self, q: Question, ev: Evidence, sentence: str, title: str, prior: float, found: Retrieval
+    ) -> dict[str, float]:
+        """The question's words in the sentence (or in the heading it stands under: "Bài học kinh nghiệm"
+        answers a question about lessons), its meaning, the rank of its passage, and what a why- or
+        who-question looks for."""
+        title_weight = 0.9 if q.kind in (QuestionKind.LIST, QuestionKind.WHY) else 0.7
+        words = max(self.lib.overlap(q, sentence), title_weight * self.lib.overlap(q, title)) / 3.0
+        why = q.kind is QuestionKind.WHY
+        return {
+            "words": words if q.informative else 0.0,
+            "english_words": words if q.informative and q.lang == "en" else 0.0,
+            "no_words": float(not q.informative),  # nothing of the question to look for word by word
+            "meaning": found.relative_meaning(ev.doc_key, ev.start, ev.end),
+            "prior": prior,
+            "cause": float(why and bool(_CAUSE_RE.search(sentence))),
+            "cause_section": float(why and has_cue("why", f"{ev.section} {title}")),
+            "name": float(q.asks_who and names_a_person(sentence)),
+        }
+
+    def _scored(self, q: Question, found: Retrieval) -> list[tuple[float, Evidence, str]]:
+        """Candidates by the sentence model's score (log-odds; its probability kept as each evidence's
+        score), best first."""
+        m = model("sentence")
+        scored: list[tuple[float, Evidence, str]] = []
+        for ev, sentence, values in self.candidates(q, found):
+            ev.score = m.probability(values)
+            scored.append((logit(ev.score), ev, sentence))
         scored.sort(key=lambda item: -item[0])
         return scored
+
+    @staticmethod
+    def accept_features(q: Question, scored: list[tuple[float, Evidence, str]]) -> dict[str, float]:
+        """What the decision to answer at all weighs: how well the best sentence scores, by how much it
+        leads the next, and whether the question had words to look for."""
+        top = scored[0][0]
+        return {
+            "score": top,
+            "lead": top - scored[1][0] if len(scored) > 1 else 0.0,
+            "no_words": float(not q.informative),
+            "english": float(q.lang == "en"),
+        }
+
+    def accepts(self, q: Question, scored: list[tuple[float, Evidence, str]]) -> bool:
+        m = model("sentence_accept")
+        return m.probability(self.accept_features(q, scored)) >= m.threshold
 
     def _sentences(self, passages: list[Passage]) -> list[tuple[float, Evidence, str, str]]:
         """Every whole sentence touching the retrieved passages (a chunk edge may cut one), with its
@@ -98,8 +136,8 @@ class QuoteAnswerer:
 
     def _choose(self, q: Question, scored: list[tuple[float, Evidence, str]]) -> list[tuple[Evidence, str]]:
         best = scored[0][0]
-        ratio, floor = _KEEP.get(q.kind, (0.6, 0.3))
-        keep = [(ev, s) for score, ev, s in scored if score >= ratio * best and ev.score >= floor]
+        margin = _KEEP.get(q.kind, KEEP_MARGIN)
+        keep = [(ev, s) for score, ev, s in scored if score >= best - margin]
         if q.kind is QuestionKind.REPORTS:  # the best sentence of each report that has one
             per_report: dict[str, tuple[Evidence, str]] = {}
             for ev, s in keep:

@@ -80,8 +80,12 @@ class SectionAnswerer:
         title = collapse_spaces(self.lib.text(key)[section.title[0] : section.title[1]])
         what = part_name(section.role or q.part, q.lang)
         return phrase(
-            q.lang, "section_items", label=answer_label(self.lib.meta(key), q.lang), title=title,
-            n=count_word(n, q.lang), what=what,
+            q.lang,
+            "section_items",
+            label=answer_label(self.lib.meta(key), q.lang),
+            title=title,
+            n=count_word(n, q.lang),
+            what=what,
         )
 
     def _figures(self, key: str, section: Section) -> list[tuple[int, int]]:
