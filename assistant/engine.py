@@ -26,6 +26,7 @@ from assistant.labels import answer_label, meta_label
 from assistant.question import METADATA_KINDS, Question, QuestionKind, ReportsView, parse_question
 from assistant.settings import Settings
 from ingest.errors import IndexUnusableError, ReportAssistantError
+from ingest.numbers import format_number
 from ingest.types import Answer, Chunk, Citation, Evidence, Passage, ProcessedReport, ReportMeta, Retrieval
 from vectorstore.embedders import Embedder, make_embedder
 from vectorstore.hybrid import HybridSearcher
@@ -292,6 +293,7 @@ class Engine:
         answer loses every claim."""
         citations = [_citation(snap.library, n, ev) for n, ev in enumerate(draft.evidence, start=1)]
         supports = [c.text for c in citations] + [c.label for c in citations]
+        supports += [format_number(v, lang) for v in draft.derived for lang in ("vi", "en")]
         text, dropped = drop_unsupported_lines("\n".join(draft.lines), supports, q.lang)
         if draft.found and dropped and not markers_in(text):
             return None

@@ -26,6 +26,7 @@ class Draft:
     lines: list[str]
     evidence: list[Evidence]
     found: bool = True
+    derived: tuple[float, ...] = ()  # figures computed from cited ones (a difference): not in any passage
 
 
 class Answerer(Protocol):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import logit, model
 from assistant.labels import answer_label
-from assistant.question import Question
+from assistant.question import Question, QuestionKind
 from assistant.wording import approximation_word, count_word, english_word, gloss, phrase
 from ingest.facts import predicate_matches
 from ingest.lexicon import PREDICATES, STOPWORDS, predicates_flagged, units_tagged
@@ -18,9 +18,10 @@ from ingest.periods import without_terms
 from ingest.tokens import words
 from ingest.types import Evidence, Fact, FactPart, Retrieval
 
-FACT_MIN_COVERAGE = 0.3  # share of the question's words near a figure below which it is "far"
 AROUND = 60  # characters each side of a figure that describe it
-CLOSE_FIGURES = 1.0  # another figure of the same sentence joins when this close (in log-odds) to the best
+CLOSE_FIGURES = 1.0
+CLOSE_SIDES = 2.0  # another sentence's figure is a side of a comparison when this close (log-odds)
+COMPARED_SIDES = 3  # another figure of the same sentence joins when this close (in log-odds) to the best
 # Verbs that set the scene ("sau hợp nhất", "trong triển khai") more often than they name what was
 # counted: a figure with another verb still answers.
 _SCENE_VERBS = predicates_flagged("scene")
@@ -70,7 +71,7 @@ class CountAnswerer:
             "unit_miss": float(bool(q.units) and not unit and not people),
             "context": self.lib.overlap(q, f"{clause} {fact.section}") / 3.0,
             "counted": self.lib.overlap(q, counted) / 3.0,
-            "far": float(near < FACT_MIN_COVERAGE),
+            "near": near,
             "total": float(fact in self.lib.top_facts[fact.doc_key]),
             "target": float(q.wants_target and fact.target is not None),
             "list": float(q.wants_list and len(self._siblings(fact)) > 1),
@@ -147,7 +148,25 @@ class CountAnswerer:
             close = scores[id(other)] >= threshold and logit(scores[id(other)]) >= logit(top) - CLOSE_FIGURES
             if close or q.wants_several or self._named_in_question(q, other):
                 chosen.append(other)
-        return top, sorted(chosen, key=lambda f: f.start)
+        if q.kind is QuestionKind.COMPARISON and not (q.wants_target and fact.target is not None):
+            chosen += self._other_sides(fact, chosen, ranked, scores)  # compared with a target: no other side
+        ordered = sorted(chosen, key=lambda f: f.start)
+        return top, [fact, *(f for f in ordered if f is not fact)]
+
+    def _other_sides(
+        self, fact: Fact, chosen: list[Fact], ranked: list[Fact], scores: dict[int, float]
+    ) -> list[Fact]:
+        """A comparison within one report: the best figures of other sentences counting the same thing,
+        nearly as good as the best ("trước hợp nhất ... 08 đồng chí", "sau hợp nhất ... 11 đồng chí")."""
+        sides: list[Fact] = []
+        for other in ranked[1:]:
+            if len({self.lib.sentence_of(f.doc_key, f.start) for f in [*chosen, *sides]}) >= COMPARED_SIDES:
+                break
+            if other.unit != fact.unit or any(self.lib.same_sentence(other, f) for f in [*chosen, *sides]):
+                continue
+            if logit(scores[id(other)]) >= logit(scores[id(fact)]) - CLOSE_SIDES:
+                sides.append(other)
+        return sides
 
     def _best_facts(
         self, q: Question, found: Retrieval, scope: list[str] | None
@@ -174,26 +193,67 @@ class CountAnswerer:
         meta = self.lib.meta(fact.doc_key)
         context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
         around = without_terms(f"{context} {fact.section} {meta.title} {meta.date}")
-        return all(year in around for year in q.years)
+        named = [year in around for year in q.years]
+        # A comparison of years ("2020 ... so với 2021") has each figure in one of them.
+        return any(named) if q.kind is QuestionKind.COMPARISON else all(named)
 
     def _lines(self, q: Question, best: list[tuple[float, list[Fact]]]) -> Draft:
+        """One line per report (its figures, each sentence cited), and for a comparison what it computes.
+        Each report's figures come best first."""
         searched = len(q.scope or self.lib.reports)
         lines: list[str] = []
         evidence: list[Evidence] = []
+        cited: list[tuple[list[Fact], int]] = []  # the figures of each cited sentence, with its marker
         if len(best) > 1:
             lines.append(phrase(q.lang, "per_report", n=count_word(searched, q.lang)))
         for score, figures in best:
-            first = figures[0]
-            start = min(f.sentence_start for f in figures)
-            end = max(f.sentence_end for f in figures)
-            evidence.append(Evidence(first.doc_key, start, end, first.section, score))
-            statement = "; ".join(self._describe(f, q.lang) for f in figures)
-            label = answer_label(self.lib.meta(first.doc_key), q.lang)
+            statements = []
+            for group in self._by_sentence(sorted(figures, key=lambda f: f.start)):
+                start = min(f.sentence_start for f in group)
+                end = max(f.sentence_end for f in group)
+                evidence.append(Evidence(group[0].doc_key, start, end, group[0].section, score))
+                cited.append((group, len(evidence)))
+                statements.append("; ".join(self._describe(f, q.lang) for f in group) + f" [{len(evidence)}]")
+            label = answer_label(self.lib.meta(figures[0].doc_key), q.lang)
             prefix = "- " if len(best) > 1 else ""
-            lines.append(f"{prefix}**{label}**: {statement} [{len(evidence)}]")
+            lines.append(f"{prefix}**{label}**: {'; '.join(statements)}")
         if 1 < len(best) < searched:
             lines.append(phrase(q.lang, "others_silent"))
-        return Draft(lines, evidence)
+        derived: tuple[float, ...] = ()
+        if q.kind is QuestionKind.COMPARISON:
+            line, derived = self._comparison(q, cited, [figures[0] for _, figures in best])
+            lines += [line] if line else []
+        return Draft(lines, evidence, derived=derived)
+
+    def _by_sentence(self, figures: list[Fact]) -> list[list[Fact]]:
+        groups: dict[tuple[int, int], list[Fact]] = {}
+        for f in figures:
+            groups.setdefault(self.lib.sentence_of(f.doc_key, f.start), []).append(f)
+        return list(groups.values())
+
+    def _comparison(
+        self, q: Question, cited: list[tuple[list[Fact], int]], leads: list[Fact]
+    ) -> tuple[str, tuple[float, ...]]:
+        """What a comparison computes, stated with the cited figures: the best figure against its target
+        ("vượt 2"), or two sides counting the same thing against each other ("8 và 5, chênh lệch 3"); ""
+        when there is nothing to compute."""
+        marker = {id(f): n for group, n in cited for f in group}
+        target = next((f for f in leads if f.target is not None), None)
+        if q.wants_target and target is not None:
+            diff = target.value - target.target
+            key = "above_target" if diff > 0 else "below_target" if diff < 0 else "at_target"
+            a, t, d = (format_number(v, q.lang) for v in (target.value, target.target, abs(diff)))
+            return phrase(q.lang, key, a=a, t=t, d=d, unit=target.unit) + f" [{marker[id(target)]}]", (
+                abs(diff),
+            )
+        sides = leads if len(leads) == 2 else [group[0] for group, _ in cited] if len(cited) == 2 else []
+        if len(sides) == 2 and sides[0].unit == sides[1].unit:
+            first, second = sides
+            diff = abs(first.value - second.value)
+            a, b, d = (format_number(v, q.lang) for v in (first.value, second.value, diff))
+            line = phrase(q.lang, "difference", a=a, b=b, d=d, unit=first.unit)
+            return f"{line} [{marker[id(first)]}] [{marker[id(second)]}]", (diff,)
+        return "", ()
 
     def _siblings(self, fact: Fact) -> list[Fact]:
         """A list of counts after one verb ("hỗ trợ xây dựng 02 chỉ dẫn địa lý, 05 nhãn hiệu ...") is
