@@ -115,6 +115,16 @@ def english_gloss(vietnamese: str) -> str | None:
     return next((gloss for vi, gloss in vietnamese_terms() if _marked(vi) == key), None)
 
 
+def english_participle(vietnamese: str) -> str | None:
+    """How English says a Vietnamese verb after what it counts ("50 members expelled"): the first "-ed"
+    phrase of its glossary entry (its gloss when it has none); None for a term not in the glossary."""
+    key = _marked(vietnamese)
+    for english, vi, gloss in GLOSSARY:
+        if key in (_marked(v) for v in vi.split("|")):
+            return next((p for p in english if p.endswith("ed")), gloss)
+    return None
+
+
 def terms_in(text: str) -> list[tuple[str, str]]:
     """(Vietnamese term, English gloss) of every glossary term the text writes, marks and all, longest
     first and never inside another one found."""

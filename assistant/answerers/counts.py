@@ -11,6 +11,7 @@ from assistant.labels import answer_label
 from assistant.question import Question, QuestionKind
 from assistant.wording import approximation_word, count_word, english_word, gloss, phrase
 from ingest.facts import predicate_matches
+from ingest.glossary import english_participle
 from ingest.lexicon import PREDICATES, STOPWORDS, predicates_flagged, units_tagged
 from ingest.normalize import fold
 from ingest.numbers import format_number
@@ -312,16 +313,20 @@ class CountAnswerer:
         return f" ({'; '.join(extras)})" if extras else ""
 
     def _describe_en(self, fact: Fact) -> str:
-        """English words around the report's own Vietnamese terms and figures."""
+        """In English, the report's term in parentheses only for the key term (the verb, else the thing
+        counted): "50 party members disciplined (xử lý kỷ luật) (of which reprimand 30, ...)"."""
         number = format_number(fact.value, "en")
         qualifier = approximation_word(fact.qualifier, "en") if fact.approx else ""
-        noun = fact.subject if fact.subject.lower().startswith(fact.unit.lower()) else fact.unit
-        head = " ".join(p for p in (qualifier, number, f"{english_word(fact.unit)} ({noun})") if p)
+        noun = english_word(fact.unit) or fact.unit
+        verb = (
+            (english_participle(fact.predicate) or english_word(fact.predicate)) if fact.predicate else None
+        )
         if fact.predicate:
-            verb = english_word(fact.predicate)
-            head += f" {verb} ({fact.predicate})" if verb else f" ({fact.predicate})"
+            key = f"{verb} ({fact.predicate})" if verb else f"({fact.predicate})"
+            head = " ".join(p for p in (qualifier, number, noun, key) if p)
+        else:
+            subject = fact.subject if fact.subject.lower() != fact.unit.lower() else ""
+            head = " ".join(p for p in (qualifier, number, noun, f"({subject})" if subject else "") if p)
         return head + self._extras(
-            fact,
-            "en",
-            lambda p: f"{p.label}/{english_word(p.label) or p.label} {format_number(p.value, 'en')}",
+            fact, "en", lambda p: f"{english_word(p.label) or p.label} {format_number(p.value, 'en')}"
         )
