@@ -158,7 +158,7 @@ def _kind(text: str) -> QuestionKind:
         return QuestionKind.COMPARISON  # "số đảng viên ... so với chỉ tiêu thế nào?": figures, compared
     if has_cue("why", text):
         return QuestionKind.WHY
-    if has_cue("list", text):
+    if has_cue("list", text) or (has_cue("plural", text) and has_cue("which", text)):
         return QuestionKind.LIST
     return QuestionKind.FACT
 
@@ -255,12 +255,15 @@ def asked_part(text: str, english: bool, kind: QuestionKind) -> str:
     return "causes" if kind is QuestionKind.WHY else ""
 
 
+FOLLOWUP_WORDS = 16  # a question this short that refers back ("that year", "hai sở đó") follows up
+
+
 def is_followup(text: str, history: list[dict]) -> bool:
     if not history:
         return False
     folded = fold(text).strip()
     starts = re.match(rf"^(?:{'|'.join(map(re.escape, cues('followup_start')))})\b", folded)
-    return bool(starts) or (len(folded.split()) <= 8 and has_cue("followup_reference", folded))
+    return bool(starts) or (len(folded.split()) <= FOLLOWUP_WORDS and has_cue("followup_reference", text))
 
 
 # --- content words ----------------------------------------------------------------------------------------
@@ -320,7 +323,10 @@ def parse_question(
     q = _parse(text, history or [], view)
     implied = None
     if view is not None and len(view.reports) > 1 and not q.across_reports:
-        named = report_scope(q.search_text, dict(view.reports))
+        # A follow-up naming a report is about it ("Còn Sở KH&CN Bến Tre?"); else about the previous one's.
+        named = report_scope(q.text, dict(view.reports))
+        if not named and q.context:
+            named = report_scope(q.search_text, dict(view.reports))
         implied = tuple(named) if named else None
     q = replace(q, user_scope=tuple(user_scope) if user_scope else None, implied_scope=implied)
     return replace(q, informative=informative_words(q, view))
@@ -338,16 +344,17 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
     predicates = tuple(question_predicates(_ORGANISATIONS_RE.sub(" ", asked)))
     units = _units(" ".join(vi_view), fold(" ".join(counted)))
     context = ""
-    inherited = False
+    inherited = follows_count = False
     if is_followup(text, history):
         previous = _parse(history[-1].get("q", ""), history[:-1], view)
+        follows_count = previous.kind in (QuestionKind.COUNT, QuestionKind.COMPARISON)
         context = previous.search_text
         inherited = not predicates and bool(previous.predicates)
         predicates = predicates or previous.predicates
         units = units or previous.units
     kind = _kind(text)
-    if context and kind is QuestionKind.FACT and (has_cue("target", folded) or predicates):
-        kind = QuestionKind.COUNT  # "what was the target for that?", "và bao nhiêu bị khai trừ?"
+    if follows_count and kind is QuestionKind.FACT and (has_cue("target", folded) or predicates):
+        kind = QuestionKind.COUNT  # after a count: "what was the target for that?", "và khai trừ?"
     return Question(
         text=text,
         lang="en" if english else "vi",
