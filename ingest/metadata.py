@@ -28,11 +28,13 @@ from ingest.tokens import words as tokens_of
 from ingest.types import ReportMeta
 
 HEAD_CHARS = 3000  # the part of a document that names its issuer, number and date
+HEADER_CHARS = 300  # the header lines above the title
 _TITLE_WORD_RE = re.compile(rf"^({alternation(DOCUMENT_HEADER['title_word'])})\b")
 _HEADER_NOISE_RE = re.compile(
     rf"^(\*|{alternation(DOCUMENT_HEADER['header_line'])}|Số\s|.{{0,3}}$)", re.IGNORECASE
 )
 _DOC_NUMBER_RE = re.compile(r"Số:?\s*(\d+\s*-\s*[A-ZĐ]{2,}/[A-ZĐ\-]+)")
+_PLACE_DATE_RE = re.compile(r"^\s*([^\W\d_][^,\n]{1,40}),\s*ngày\s+\d{1,2}\s+tháng", re.MULTILINE)
 _DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _TERM_WORD_RE = re.compile(rf"nhiệm kỳ\s+{TERM_RE.pattern}", re.IGNORECASE)
 _YEAR_WORD_RE = re.compile(rf"năm\s+({YEAR_RE.pattern})", re.IGNORECASE)
@@ -53,11 +55,12 @@ _OTHER_BODY_RE = words_regex(ISSUERS["other_body_before"])
 def read_metadata(text: str, doc: str) -> ReportMeta:
     head = text[:HEAD_CHARS]
     title = _title(text)
+    body = issuing_body(head, text)
     return ReportMeta(
         doc=doc,
         title=title,
-        kind=_kind(title),
-        issuing_body=issuing_body(head, text),
+        kind=_kind(title, body),
+        issuing_body=body,
         province=_province(text),
         term=_term(title, text),
         doc_number=_first_group(_DOC_NUMBER_RE, head).replace(" ", ""),
@@ -84,14 +87,19 @@ def _title(text: str) -> str:
     return lines[0][:200] if lines else ""
 
 
-def _kind(title: str) -> str:
+def _kind(title: str, body: str) -> str:
+    """The kind of report its title names (report_kinds.json, in order), else the kind its issuing body
+    writes ("Ủy ban Kiểm tra ..." -> inspection report), else "report"."""
     folded = fold(title)
     if _NEWS_START_RE.match(folded):
         return "news"
     for kind, patterns in _KINDS:
         if any(p.search(folded) for p in patterns):
             return kind
-    return "report"
+    by_body = next(
+        (k["kind"] for k in REPORT_KINDS if any(fold(body).startswith(i) for i in k.get("issuer", ()))), ""
+    )
+    return by_body or "report"
 
 
 def issuing_body(head: str, text: str) -> str:
@@ -198,6 +206,19 @@ def _connector_at(tokens: list[str], i: int) -> int:
 
 
 def _province(text: str) -> str:
+    """The province the header names ("ĐẢNG BỘ TỈNH PHÚ THỌ"), else the place-date line's ("Phú Thọ, ngày
+    15 tháng 6 năm 2023"), else the one the report names most; "" when it names none (never guessed)."""
+    head = text[:HEADER_CHARS]
+    named = [
+        (m.start(), p)
+        for p in PROVINCES
+        if (m := re.search(rf"\b(?:tỉnh|thành phố)\s+{re.escape(p)}\b", head, re.I))
+    ]
+    if named:
+        return min(named)[1]  # the header's "ĐẢNG BỘ TỈNH ..."
+    placed = _PLACE_DATE_RE.search(text[:HEAD_CHARS])
+    if placed and placed.group(1).strip() in PROVINCES:
+        return placed.group(1).strip()
     counts: Counter[str] = Counter()
     for name in PROVINCES:
         n = len(re.findall(rf"\b{re.escape(name)}\b", text))

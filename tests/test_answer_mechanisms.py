@@ -1,0 +1,98 @@
+"""Each answer mechanism on reports written here (real index, fake embedder): sections as answers,
+comparisons computed, qualifiers, English wording, follow-ups and the decision to answer at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.numbers import numbers_in
+
+COMMUNE = """BÁO CÁO
+Tổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy xã Hương Nộn, tỉnh Phú Thọ
+
+I. KẾT QUẢ
+1. Công tác tổ chức
+Năm 2023, Đảng ủy xã kết nạp 12 đảng viên mới. Năm 2024, Đảng ủy xã kết nạp 9 đảng viên mới (chỉ tiêu: 10 đảng viên mới).
+2. Công tác kiểm tra
+Ủy ban Kiểm tra Đảng ủy xã đã kiểm tra 6 tổ chức đảng, giám sát 14 đảng viên.
+
+II. HẠN CHẾ
+- Sinh hoạt chi bộ có nơi còn hình thức, chưa hấp dẫn.
+- Công tác nắm bắt dư luận xã hội có lúc chưa kịp thời.
+
+Qua thực tiễn lãnh đạo, Đảng ủy rút ra 03 bài học kinh nghiệm:
+Một là, phải giữ vững đoàn kết nội bộ, phát huy dân chủ.
+Hai là, phát huy vai trò gương mẫu của người đứng đầu.
+Ba là, coi trọng công tác kiểm tra, giám sát thường xuyên.
+"""
+DISTRICT = """BÁO CÁO
+Tổng kết công tác năm 2024 của Huyện ủy Tam Nông, tỉnh Phú Thọ
+
+I. KẾT QUẢ
+Toàn Đảng bộ huyện kết nạp 140 đảng viên mới; xử lý kỷ luật 7 đảng viên (trong đó, khiển trách: 4 đảng viên, cảnh cáo: 2 đảng viên, khai trừ: 1 đảng viên).
+"""
+
+
+@pytest.fixture
+def engine(engine_on):
+    return engine_on({"commune.txt": COMMUNE, "district.txt": DISTRICT})
+
+
+def _quoted_exactly(engine, answer) -> bool:
+    return all(engine.records[c.doc_key].text[c.start : c.end] == c.text for c in answer.citations)
+
+
+def test_a_question_about_a_part_of_a_report_gets_the_items_of_its_section(engine):
+    answer = engine.ask("Đảng ủy xã Hương Nộn rút ra những bài học kinh nghiệm gì?")
+    assert answer.found and "ba bài học" in answer.text  # how many, in words (not a claim to cite)
+    for item in ("Một là", "Hai là", "Ba là"):
+        assert item in answer.text
+    assert len(answer.citations) == 4 and _quoted_exactly(engine, answer)  # the lead, then each item
+    shortcomings = engine.ask("Những hạn chế của Đảng ủy xã Hương Nộn là gì?")
+    assert "Sinh hoạt chi bộ có nơi còn hình thức" in shortcomings.text and "bài học" not in shortcomings.text
+
+
+def test_a_comparison_is_computed_from_both_cited_figures(engine):
+    answer = engine.ask(
+        "Số đảng viên Đảng ủy xã Hương Nộn kết nạp năm 2024 so với năm 2023 thay đổi thế nào?"
+    )
+    assert "12" in answer.text and "9" in answer.text
+    assert "chênh lệch 3" in answer.text  # 12 - 9, computed: in no passage
+    assert not any(v == 3 for c in answer.citations for v, *_ in numbers_in(c.text))
+    target = engine.ask("Năm 2024, Đảng ủy xã Hương Nộn kết nạp bao nhiêu đảng viên mới so với chỉ tiêu?")
+    assert "9" in target.text and "10" in target.text
+
+
+def test_a_year_named_in_the_question_chooses_the_figure(engine):
+    assert "12 đảng viên" in engine.ask("Năm 2023 Đảng ủy xã Hương Nộn kết nạp bao nhiêu đảng viên?").text
+    later = engine.ask("Năm 2024 Đảng ủy xã Hương Nộn kết nạp bao nhiêu đảng viên?").text
+    assert "9 đảng viên" in later and "12 đảng viên" not in later
+
+
+def test_english_answers_are_english_around_the_reports_key_term(engine):
+    answer = engine.ask("How many party members were disciplined by the Tam Nông district Party committee?")
+    assert "7 party members disciplined (xử lý kỷ luật)" in answer.text
+    assert "reprimand 4" in answer.text and "expulsion 1" in answer.text
+    assert "(đảng viên)" not in answer.text  # only the key term keeps the report's word
+
+
+def test_a_followup_keeps_the_topic_and_changes_what_it_names(engine):
+    first = "Đảng ủy xã Hương Nộn kết nạp bao nhiêu đảng viên mới năm 2024?"
+    answer = engine.ask("Còn năm 2023 thì sao?", [{"q": first, "a": "9"}])
+    assert "12 đảng viên" in answer.text
+    other = engine.ask("Còn Huyện ủy Tam Nông?", [{"q": first, "a": "9"}])
+    assert "140" in other.text and "Hương Nộn" not in other.text
+
+
+def test_nothing_is_answered_that_the_reports_do_not_say(engine):
+    answer = engine.ask("Đảng ủy xã Hương Nộn có bao nhiêu đảng viên bị khai trừ?")
+    assert not answer.found and "1" not in answer.text.split("\n")[0]
+
+
+def test_the_decision_to_quote_grows_with_the_best_sentences_score(engine):
+    quotes = engine._snapshot.quotes
+    q = engine.parse("Sinh hoạt chi bộ ở xã Hương Nộn ra sao?")
+    weak = [(-6.0, None, ""), (-7.0, None, "")]
+    strong = [(6.0, None, ""), (-7.0, None, "")]
+    assert quotes.accepts(q, strong) or not quotes.accepts(q, weak)
+    assert quotes.accept_features(q, strong)["score"] > quotes.accept_features(q, weak)["score"]

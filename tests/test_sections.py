@@ -1,0 +1,88 @@
+"""The section tree on texts written here: headings at every level, enumerations without headings, lists
+after a colon, and the part each plays."""
+
+from ingest.normalize import normalize_text
+from ingest.sections import build_sections, role_of
+
+REPORT = normalize_text(
+    """BÁO CÁO
+Tổng kết công tác năm 2024 của Đảng ủy xã Hương Nộn
+
+Phần thứ nhất
+KẾT QUẢ ĐẠT ĐƯỢC
+
+I. CÔNG TÁC XÂY DỰNG ĐẢNG
+1. Công tác chính trị tư tưởng
+Tổ chức 12 hội nghị quán triệt nghị quyết.
+2. Công tác tổ chức
+Kết nạp 9 đảng viên mới.
+
+II. HẠN CHẾ, KHUYẾT ĐIỂM
+- Sinh hoạt chi bộ có nơi còn hình thức.
+- Công tác kiểm tra chưa thường xuyên.
+- Một số đảng viên chưa gương mẫu.
+
+III. NGUYÊN NHÂN
+Nguyên nhân chủ yếu là do cấp ủy chưa quyết liệt.
+
+Qua thực tiễn lãnh đạo, Đảng ủy rút ra 03 bài học kinh nghiệm:
+Một là, phải giữ vững đoàn kết nội bộ.
+Hai là, phát huy vai trò người đứng đầu.
+Ba là, coi trọng công tác kiểm tra, giám sát.
+
+Phần thứ hai
+PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025
+Các nhiệm vụ trọng tâm như sau:
++ Nâng cao chất lượng sinh hoạt chi bộ.
++ Kết nạp ít nhất 10 đảng viên mới.
+"""
+)
+
+
+def _title(section) -> str:
+    return REPORT[section.title[0] : section.title[1]]
+
+
+def sections_by_title():
+    return {_title(s): s for s in build_sections(REPORT)}
+
+
+def test_headings_at_every_level_with_their_items():
+    found = sections_by_title()
+    part = found["Phần thứ nhất"]
+    assert part.level == 0 and len(part.items) == 3  # I, II, III under it (the enumeration is its text)
+    building = found["I. CÔNG TÁC XÂY DỰNG ĐẢNG"]
+    assert [REPORT[a:b].split("\n")[0] for a, b in building.items] == [
+        "1. Công tác chính trị tư tưởng",
+        "2. Công tác tổ chức",
+    ]
+    assert found["2. Công tác tổ chức"].path == "Phần thứ nhất > I > 2. Công tác tổ chức"
+
+
+def test_bullets_are_a_sections_items_and_give_its_part():
+    shortcomings = sections_by_title()["II. HẠN CHẾ, KHUYẾT ĐIỂM"]
+    assert shortcomings.role == "shortcomings"
+    assert [REPORT[a:b] for a, b in shortcomings.items] == [
+        "- Sinh hoạt chi bộ có nơi còn hình thức.",
+        "- Công tác kiểm tra chưa thường xuyên.",
+        "- Một số đảng viên chưa gương mẫu.",
+    ]
+
+
+def test_an_enumeration_without_a_heading_is_a_section_of_its_lead():
+    lead = "Qua thực tiễn lãnh đạo, Đảng ủy rút ra 03 bài học kinh nghiệm:"
+    lessons = sections_by_title()[lead]
+    assert lessons.role == "lessons" and len(lessons.items) == 3
+    assert REPORT[slice(*lessons.items[1])] == "Hai là, phát huy vai trò người đứng đầu."
+
+
+def test_a_list_after_a_colon_takes_the_part_of_its_heading():
+    tasks = sections_by_title()["Các nhiệm vụ trọng tâm như sau:"]
+    assert tasks.role == "tasks" and len(tasks.items) == 2
+
+
+def test_a_heading_names_its_part_by_its_first_words():
+    assert role_of("II. HẠN CHẾ, KHUYẾT ĐIỂM") == "shortcomings"
+    assert role_of("3. Bài học kinh nghiệm") == "lessons"
+    assert role_of("1. Công tác lãnh đạo thực hiện nhiệm vụ chính trị") == ""  # "nhiệm vụ" comes late
+    assert role_of("Với thành tựu đạt được, Đảng bộ rút ra 06 bài học kinh nghiệm:", lead=True) == "lessons"
