@@ -79,6 +79,7 @@ class Group:
     half: str
     rows: list[dict[str, float]]
     labels: list[int]
+    answerable: bool = True  # the gold says the reports answer it
 
 
 def figure_groups(engine: Engine, gold: list[dict]) -> list[Group]:
@@ -106,7 +107,8 @@ def figure_groups(engine: Engine, gold: list[dict]) -> list[Group]:
                 rows.append(snap.counts.features(q, fact, found))
                 labels.append(int(right))
         if rows:
-            out.append(Group(item["id"], half_of(item["id"]), rows, labels))
+            answerable = item["type"] != "unanswerable"
+            out.append(Group(item["id"], half_of(item["id"]), rows, labels, answerable))
     return out
 
 
@@ -131,7 +133,8 @@ def sentence_groups(engine: Engine, gold: list[dict]) -> list[Group]:
             rows.append(values)
             labels.append(int(right))
         if rows:
-            out.append(Group(item["id"], half_of(item["id"]), rows, labels))
+            answerable = item["type"] != "unanswerable"
+            out.append(Group(item["id"], half_of(item["id"]), rows, labels, answerable))
     return out
 
 
@@ -182,10 +185,12 @@ def calibrate_score(groups: list[Group], m: Model, _best: float) -> float:
     return max(candidates, key=good)
 
 
-def accept_rows(groups: list[Group], ranking: Model) -> tuple[list[dict[str, float]], list[int], list[str]]:
+def accept_rows(
+    groups: list[Group], ranking: Model
+) -> tuple[list[dict[str, float]], list[int], list[str], list[bool]]:
     """For each question, what the decision to answer weighs (as the quote answerer computes it from its
     scored candidates), whether its best candidate is right, and its half."""
-    rows, labels, halves = [], [], []
+    rows, labels, halves, answerable = [], [], [], []
     for g in groups:
         scored = sorted(
             ((logit(ranking.probability(r)), r, y) for r, y in zip(g.rows, g.labels, strict=True)),
@@ -202,13 +207,14 @@ def accept_rows(groups: list[Group], ranking: Model) -> tuple[list[dict[str, flo
         )
         labels.append(int(any(y for *_, y in scored[:QUOTED])))  # the answer quotes the best few
         halves.append(g.half)
-    return rows, labels, halves
+        answerable.append(g.answerable)
+    return rows, labels, halves, answerable
 
 
 def fit_accept(groups: list[Group], ranking: Model, old: Model, l2: float) -> Model:
     """Whether to answer at all: a logistic model over the best candidate's score and the question, its
     threshold where answers right and refusals right are most (on the fitting half)."""
-    rows, labels, halves = accept_rows(groups, ranking)
+    rows, labels, halves, answerable = accept_rows(groups, ranking)
     fit_rows = [r for r, h in zip(rows, halves, strict=True) if h == "fit"]
     fit_labels = [y for y, h in zip(labels, halves, strict=True) if h == "fit"]
     m = fit(old.features, fit_rows, fit_labels, l2=l2, prior=None)
@@ -225,9 +231,14 @@ def fit_accept(groups: list[Group], ranking: Model, old: Model, l2: float) -> Mo
         return out
 
     def right(t: float) -> int:
-        d = good(t, "fit")
-        unanswerable = sum(1 for y, h in zip(labels, halves, strict=True) if h == "fit" and not y)
-        return d["answered right"] + unanswerable - d["answered wrong"]  # answered right + refused rightly
+        """Answered with the right sentence, or refused a question the reports do not answer."""
+        m_t = Model(m.features, m.weights, m.bias, t)
+        total = 0
+        for r, y, h, a in zip(rows, labels, halves, answerable, strict=True):
+            if h == "fit":
+                answered = m_t.probability(r) >= t
+                total += int(answered and y) + int(not answered and not a)
+        return total
 
     best = max(THRESHOLDS, key=lambda t: (right(t), -t))
     print(
@@ -236,6 +247,21 @@ def fit_accept(groups: list[Group], ranking: Model, old: Model, l2: float) -> Mo
     for t in (0.3, 0.4, 0.5, 0.6, 0.7, best):
         print(f"  threshold {t:.2f}: fit {good(t, 'fit')}  measure {good(t, 'measure')}")
     return Model(m.features, m.weights, m.bias, best)
+
+
+def calibration(groups: list[Group], m: Model, half: str) -> None:
+    """Answered precision (right among answered) and recall (right among answerable) by threshold."""
+    part = [g for g in groups if g.half == half]
+    answerable = sum(1 for g in part if any(g.labels))
+    print(f"  calibration on the {half} half ({len(part)} questions, {answerable} answerable):")
+    for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        d = decisions(part, m, t)
+        answered = d["answered right"] + d["answered wrong"]
+        precision = d["answered right"] / answered if answered else 1.0
+        recall = d["answered right"] / answerable if answerable else 1.0
+        print(
+            f"    threshold {t:.1f}: answered {answered:3d}, precision {precision:.2f}, recall {recall:.2f}"
+        )
 
 
 def report(name: str, groups: list[Group], m: Model) -> None:
@@ -273,6 +299,8 @@ def main() -> None:
             print(f"{name} model: {dict(zip(new.features, new.weights, strict=True))}, bias {new.bias}")
             report("hand-set", groups, old)
             report("fitted", groups, new)
+            if name == "figure":
+                calibration(groups, new, "measure")
             fitted[name] = new
         fitted["sentence_accept"] = fit_accept(
             sentences, fitted["sentence"], PRIORS["sentence_accept"], args.l2
