@@ -76,6 +76,17 @@ def project_search(engine) -> Callable[[dict], list[str]]:
     return search
 
 
+def dense_search(engine) -> Callable[[dict], list[str]]:
+    """A plain dense retriever over the same chunks: the question as asked, embedded, nearest chunks."""
+
+    def search(item: dict) -> list[str]:
+        vector = engine.embedder.embed_query(_question_with_history(item))
+        chunks = engine.chunks
+        return [chunks[cid].text for cid, _ in engine.store.search(vector, max(CUTOFFS)) if cid in chunks]
+
+    return search
+
+
 def baseline_search(reports: Path, embedder) -> Callable[[dict], list[str]]:
     """The LangChain tutorial pipeline: RecursiveCharacterTextSplitter 1000/200 + Chroma + our embedder."""
     import chromadb
@@ -124,6 +135,8 @@ def run_search_eval(args: argparse.Namespace) -> None:
     engine = _engine_for(args)
     ours = search_recall(gold, project_search(engine))
     _print_recall("project", ours)
+    if args.dense:
+        _print_recall("dense", search_recall(gold, dense_search(engine)))
     if args.baseline:
         if not args.reports:
             raise SystemExit("--baseline needs --reports (the baseline indexes the raw files itself)")
@@ -222,6 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", default="../shared/reports", help="ingest these first ('' to skip)")
     parser.add_argument("--index", help="index directory (default: a new temporary one)")
     parser.add_argument("--baseline", action="store_true", help="also score the LangChain tutorial pipeline")
+    parser.add_argument("--dense", action="store_true", help="also score plain dense retrieval of the chunks")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     (run_search_eval if args.what == "search" else run_answer_eval)(args)
