@@ -49,7 +49,7 @@ def _word_after(text: str, end: int) -> str:
 
 def highlight(text: str, figures: list[tuple[float, str]] | list[float], escape=html.escape) -> str:
     """Escaped text with the cited figures wrapped in <mark>. Where a figure's value occurs several times,
-    the occurrences followed by the same word as in the answer win ("3 trường hợp", not "con thứ 3")."""
+    the occurrences followed by the same word as in the answer win ("3 chi bộ", not "lần thứ 3")."""
     found = [(value, start, end, _word_after(text, end)) for value, start, end, _raw in numbers_in(text)]
     chosen: set[int] = set()
     for figure in figures:

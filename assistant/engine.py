@@ -231,6 +231,11 @@ class Engine:
     def searcher(self) -> HybridSearcher:
         return self._snapshot.searcher
 
+    @property
+    def snapshot(self) -> Snapshot:
+        """The index as questions see it now (for tools that look inside: the fitting scripts, tests)."""
+        return self._snapshot
+
     def parse(
         self, question: str, history: list[dict] | None = None, reports: list[str] | None = None
     ) -> Question:

@@ -16,7 +16,7 @@ def kind_name(kind: str, lang: str) -> str:
     return names.get(kind, names["report"])
 
 
-def term_label(term: str) -> str:
+def spelled_term(term: str) -> str:
     """ "2020–2025" -> "nhiệm kỳ 2020–2025"; a single year -> "năm 2023"."""
     if YEAR_RE.fullmatch(term):
         return f"năm {term}"
@@ -40,7 +40,7 @@ def details(title: str, body: str, province: str, term: str, *, spelled: bool = 
     parts = [
         body,
         (f"tỉnh {province}" if spelled else province) if province and province not in title else "",
-        (term_label(term) if spelled else term) if term and term not in title else "",
+        (spelled_term(term) if spelled else term) if term and term not in title else "",
     ]
     return [p for p in parts if p and p not in title]
 

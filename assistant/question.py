@@ -62,7 +62,7 @@ class Question:
     inherited_predicates: bool = False  # taken from the previous turn, not said in this question
     units: tuple[str, ...] = ()  # folded unit words, e.g. ("dang vien",)
     wants_target: bool = False
-    wants_list: bool = False  # "mỗi loại bao nhiêu", "which kinds"
+    wants_list: bool = False  # "mỗi hình thức bao nhiêu", "for each kind"
     wants_several: bool = False  # "how many ... and how many ...": every figure of the sentence
     years: tuple[str, ...] = ()  # single years named ("năm 2023"), not terms ("2020–2025")
     asks_who: bool = False
@@ -255,7 +255,7 @@ def asked_part(text: str, english: bool, kind: QuestionKind) -> str:
     return "causes" if kind is QuestionKind.WHY else ""
 
 
-FOLLOWUP_WORDS = 16  # a question this short that refers back ("that year", "hai sở đó") follows up
+FOLLOWUP_WORDS = 16  # a question this short that refers back ("that year", "hai huyện đó") follows up
 
 
 def is_followup(text: str, history: list[dict]) -> bool:
@@ -323,7 +323,7 @@ def parse_question(
     q = _parse(text, history or [], view)
     implied = None
     if view is not None and len(view.reports) > 1 and not q.across_reports:
-        # A follow-up naming a report is about it ("Còn Sở KH&CN Bến Tre?"); else about the previous one's.
+        # A follow-up naming a report is about it ("Còn Huyện ủy Tân Phước?"); else about the previous one's.
         named = report_scope(q.text, dict(view.reports))
         if not named and q.context:
             named = report_scope(q.search_text, dict(view.reports))
@@ -339,7 +339,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
     folded = fold(text)
     vi_view = _vietnamese_view(text, english)
     counted = _counted_words(translate_terms(text) if english else text)
-    # The counted noun is not a verb asked about: "bao nhiêu tổ chức KH&CN" counts organisations.
+    # The counted noun is not a verb asked about: "bao nhiêu hợp tác xã" counts cooperatives.
     asked = re.sub(re.escape(" ".join(counted)), " ", text, flags=re.IGNORECASE) if counted else text
     predicates = tuple(question_predicates(_ORGANISATIONS_RE.sub(" ", asked)))
     units = _units(" ".join(vi_view), fold(" ".join(counted)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ingest.facts import canonical_predicate
 from ingest.glossary import english_gloss, terms_in
 from ingest.lexicon import APPROXIMATIONS, NUMBER_WORDS, SECTION_ROLES
-from ingest.normalize import has_diacritics
+from ingest.normalize import collapse_spaces, has_diacritics
 
 PHRASES = {
     "vi": {
@@ -90,6 +90,14 @@ def _inner_gloss(phrase_vi: str) -> str | None:
 def english_terms(text: str, most: int = 4) -> str:
     """The English of the glossary terms a Vietnamese passage writes: "propaganda; resolution"."""
     return "; ".join(gloss for _, gloss in terms_in(text)[:most])
+
+
+def quote_line(passage: str, lang: str, n: int) -> str:
+    """A quoted passage as an answer line citing [n]; in English led by the English of its terms, the quote
+    itself kept in the report's own words."""
+    quote = collapse_spaces(passage)
+    tag = english_terms(quote) if lang == "en" else ""
+    return f"- {f'({tag}) ' if tag else ''}«{quote}» [{n}]"
 
 
 def part_name(role: str, lang: str) -> str:

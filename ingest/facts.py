@@ -139,7 +139,7 @@ def _clean_label(s: str) -> str:
 
 
 def _colon_label(text: str, num: Quantity, clause: tuple[int, int]) -> str:
-    """ "Tổng số ủy viên BCH Đại hội bầu: 07 đồng chí" -> the text before the colon."""
+    """ "Số ủy viên được bầu: 09 đồng chí" -> the text before the colon."""
     head = text[clause[0] : num.q_start]
     c = head.rfind(":")
     if c < 0:

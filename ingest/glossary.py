@@ -12,7 +12,7 @@ from functools import cache
 from typing import NamedTuple
 
 from ingest.lexicon import ENGLISH_STOPWORDS, GLOSSARY, ISSUERS, REPORT_NAMING, cues
-from ingest.normalize import fix_tone_placement, fold, has_diacritics
+from ingest.normalize import collapse_spaces, fix_tone_placement, fold, has_diacritics
 
 _ENGLISH_HINT_RE = re.compile(rf"\b(?:{'|'.join(map(re.escape, cues('english_hint')))})\b", re.IGNORECASE)
 # A question naming a glossary term that names a report, a body or the question form does not search
@@ -39,26 +39,6 @@ def _phrases() -> tuple[tuple[re.Pattern[str], str, str], ...]:
         (re.compile(rf"(?<![\w]){re.escape(p)}(?![\w])", re.IGNORECASE), vi, gloss)
         for p, vi, gloss in ordered
     )
-
-
-def glossary_terms(text: str) -> list[tuple[str, str]]:
-    """(vietnamese, english gloss) for every glossary phrase in an English text; longest phrases first."""
-    lowered = f" {text.lower()} "
-    found: list[tuple[str, str]] = []
-    for pattern, vi, gloss in _phrases():
-        if pattern.search(lowered):
-            lowered = pattern.sub(" ", lowered)
-            if (vi, gloss) not in found:
-                found.append((vi, gloss))
-    return found
-
-
-def expand_query(text: str) -> str:
-    """An English query gets the Vietnamese terms it names appended; other queries pass unchanged."""
-    if not looks_english(text):
-        return text
-    terms = [v for vi, _ in glossary_terms(text) for v in vi.split("|") if fold(v) not in _NOT_EXPANDED]
-    return f"{text} ({'; '.join(terms)})" if terms else text
 
 
 _WORD_RE = re.compile(r"[\w&]+(?:[-.,][\w&]+)*")
@@ -141,7 +121,7 @@ def terms_in(text: str) -> list[tuple[str, str]]:
 
 def _marked(text: str) -> str:
     """Lower case, modern tone placement, single spaces: how terms are compared (never folded)."""
-    return " ".join(fix_tone_placement(text).lower().split())
+    return collapse_spaces(fix_tone_placement(text).lower())
 
 
 @cache

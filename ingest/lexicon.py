@@ -169,7 +169,7 @@ def tone_key(word: str) -> str:
 @cache
 def dictionary_words() -> frozenset[str]:
     """Multi-syllable Vietnamese words from pyvi's word list (tone-placement independent, see `tone_key`), to
-    guess where an unknown unit ends ("tài khoản định danh" -> "tài khoản"). Empty without pyvi."""
+    guess where an unknown unit ends ("tài khoản ngân hàng" -> "tài khoản"). Empty without pyvi."""
     spec = importlib.util.find_spec("pyvi")
     if spec is None or not spec.submodule_search_locations:
         return frozenset()

@@ -1,5 +1,5 @@
 """People's names in Vietnamese text: a family name and two or three capitalised given names
-("Phạm Quang Nguyên"). Two-word capitals are mostly places ("Thái Bình"), and some full names are ideologies
+("Nguyễn Văn An"). Two-word capitals are mostly places ("Thái Bình"), and some full names are ideologies
 or places in Party reports ("tư tưởng Hồ Chí Minh"): those are in the lexicon and never count."""
 
 from __future__ import annotations

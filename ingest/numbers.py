@@ -1,8 +1,8 @@
-"""Numbers as Vietnamese reports write them: "06", "39,4", "1.246.226", "34.84", "7/7".
+"""Numbers as Vietnamese reports write them: "06", "39,4", "1.234.567", "34.84", "7/7".
 
 Conventions (vi): a dot followed by exactly three digits groups thousands ("5.000"); any other dot is a
 decimal point ("34.84", "1.5"); a single comma is a decimal comma ("39,4"); commas in repeated groups of
-three group thousands ("1,246,226"). In English text a single comma before three digits groups thousands.
+three group thousands ("1,234,567"). In English text a single comma before three digits groups thousands.
 """
 
 from __future__ import annotations

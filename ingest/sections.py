@@ -7,7 +7,7 @@ heading or lead sentence with the lexicon's words. List, why and summary questio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.lexicon import ENUMERATIONS, SECTION_ROLES, alternation
 from ingest.normalize import fold
@@ -173,13 +173,7 @@ def _inherit_roles(sections: list[Section]) -> None:
         parents = [p for p in by_start[:i] if p.start < section.start and section.end <= p.end and p.role]
         if parents:
             idx = sections.index(section)
-            sections[idx] = _with_role(section, parents[-1].role)
-
-
-def _with_role(section: Section, role: str) -> Section:
-    return Section(
-        section.start, section.end, section.title, section.path, section.level, role, section.items
-    )
+            sections[idx] = replace(section, role=parents[-1].role)
 
 
 def _item_runs(text: str, lines: list[_Line], headed: list[Section]) -> list[Section]:

@@ -19,14 +19,13 @@ writes models.json with --write.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answerers.model import Model, fit, fit_ranking, logit, models, save
 from assistant.engine import Engine
-from assistant.evaluation import contains_most, load_gold
+from assistant.evaluation import contains_most, half_of, load_gold
 from assistant.question import QuestionKind
 from assistant.settings import Settings, apply_offline_defaults
 from ingest.numbers import numbers_in, same_number
@@ -66,11 +65,6 @@ PRIORS = {
 }
 
 
-def half_of(item_id: str) -> str:
-    base = item_id.replace("xq-vi-", "").replace("xq-en-", "")
-    return "fit" if hashlib.sha1(base.encode()).digest()[0] % 2 == 0 else "measure"
-
-
 @dataclass
 class Group:
     """The candidates of one question, each with its features and label."""
@@ -83,7 +77,7 @@ class Group:
 
 
 def figure_groups(engine: Engine, gold: list[dict]) -> list[Group]:
-    snap = engine._snapshot
+    snap = engine.snapshot
     out = []
     for item in gold:
         q = engine.parse(item["question"], item.get("history") or [])
@@ -115,7 +109,7 @@ def figure_groups(engine: Engine, gold: list[dict]) -> list[Group]:
 def sentence_groups(engine: Engine, gold: list[dict]) -> list[Group]:
     """Candidates of the quote answerer for every question it may answer; a candidate is right when it
     holds (or is held by) a gold quote of its report."""
-    snap = engine._snapshot
+    snap = engine.snapshot
     out = []
     for item in gold:
         q = engine.parse(item["question"], item.get("history") or [])

@@ -13,7 +13,6 @@ the weights in use and dense search alone. The weights in vectorstore/hybrid.py 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import statistics
 import tempfile
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.engine import Engine
-from assistant.evaluation import load_gold, recall_at
+from assistant.evaluation import half_of, load_gold, recall_at
 from assistant.settings import Settings, apply_offline_defaults
 from ingest.types import Query
 from vectorstore.hybrid import WEIGHTS, Rankings, Weights
@@ -44,11 +43,6 @@ class Case:
     query: Query
     rankings: Rankings
     quotes: list[str]
-
-
-def half_of(item_id: str) -> str:
-    base = item_id.replace("xq-vi-", "").replace("xq-en-", "")
-    return "fit" if hashlib.sha1(base.encode()).digest()[0] % 2 == 0 else "measure"
 
 
 def cases_for(kind: str, gold: list[dict], engine: Engine) -> list[Case]:

@@ -90,7 +90,7 @@ def test_nothing_is_answered_that_the_reports_do_not_say(engine):
 
 
 def test_the_decision_to_quote_grows_with_the_best_sentences_score(engine):
-    quotes = engine._snapshot.quotes
+    quotes = engine.snapshot.quotes
     q = engine.parse("Sinh hoạt chi bộ ở xã Hương Nộn ra sao?")
     weak = [(-6.0, None, ""), (-7.0, None, "")]
     strong = [(6.0, None, ""), (-7.0, None, "")]

@@ -51,7 +51,7 @@ def test_search_and_ask_retrieve_the_same_way(engine, question, history):
 
 
 def test_the_scope_a_question_names_is_kept_apart_from_the_users(engine):
-    snap = engine._snapshot
+    snap = engine.snapshot
     named = engine._question(snap, "Đảng bộ Sở Y tế có bao nhiêu chi bộ?", [], None)
     assert named.implied_scope and named.user_scope is None
     [dept] = named.implied_scope
@@ -63,7 +63,7 @@ def test_the_scope_a_question_names_is_kept_apart_from_the_users(engine):
 
 
 def test_answerers_are_chosen_by_the_kind_of_question(engine):
-    snap = engine._snapshot
+    snap = engine.snapshot
     chain = {
         kind: [type(a).__name__ for a in snap.chain(engine._question(snap, q, [], None))]
         for kind, q in (
@@ -80,7 +80,7 @@ def test_answerers_are_chosen_by_the_kind_of_question(engine):
 
 
 def test_each_answerer_declines_what_it_cannot_answer(engine):
-    snap = engine._snapshot
+    snap = engine.snapshot
     q = engine._question(snap, "Có bao nhiêu đảng viên bị khai trừ ở Đảng bộ Sở Y tế?", [], None)
     found = snap.searcher.search(q.query(), 8)
     assert snap.counts.answer(q, found) is None  # that report states no expulsion
@@ -112,17 +112,17 @@ def test_a_question_never_sees_a_half_swapped_index(engine, tmp_path, monkeypatc
     )
     asker.start()
     assert answering.wait(10)
-    before = engine._snapshot
+    before = engine.snapshot
     ingester = threading.Thread(
         target=lambda: result.update(summary=engine.ingest([tmp_path / "more"], False))
     )
     ingester.start()
     time.sleep(0.5)
-    assert engine._snapshot is before  # the swap waits for the question in flight
+    assert engine.snapshot is before  # the swap waits for the question in flight
     release.set()
     asker.join(10)
     ingester.join(30)
-    assert result["summary"].added == ["new.txt"] and engine._snapshot is not before
+    assert result["summary"].added == ["new.txt"] and engine.snapshot is not before
     assert "9 đảng viên" not in result["answer"].text  # the answer was made on the index it started on
     monkeypatch.setattr(engine, "_answer", real)
     assert "9 đảng viên" in engine.ask("Đảng ủy xã Hương Nộn kết nạp bao nhiêu đảng viên mới?").text

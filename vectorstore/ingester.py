@@ -22,6 +22,7 @@ from pathlib import Path
 from ingest import pipeline
 from ingest.errors import ReportAssistantError
 from ingest.loaders import iter_report_files
+from ingest.normalize import collapse_spaces
 from ingest.types import ProcessedReport
 from vectorstore.index import IndexDir
 from vectorstore.store import ChunkStore, sentence_id
@@ -67,7 +68,7 @@ def embedded_sentences(record: ProcessedReport) -> list[tuple[int, int, int, str
     """(position, start, end, text) of the report's sentences that are embedded."""
     out = []
     for position, sentence in enumerate(record.sentences):
-        text = " ".join(record.text[sentence.start : sentence.end].split())
+        text = collapse_spaces(record.text[sentence.start : sentence.end])
         if len(text.split()) >= MIN_SENTENCE_WORDS:
             out.append((position, sentence.start, sentence.end, text))
     return out

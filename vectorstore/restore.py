@@ -1,6 +1,6 @@
 """Put diacritics back on a query typed without them, using the reports' own words.
 
-"co bao nhieu dang vien bi ky luat" -> "có bao nhiêu đảng viên bị kỷ luật": the dense embedder handles
+"ket nap bao nhieu dang vien moi" -> "kết nạp bao nhiêu đảng viên mới": the dense embedder handles
 Vietnamese far better with its marks. Each folded 1-3 word sequence maps to its most frequent written form
 in the index; the query is rewritten greedily, longest sequence first.
 """

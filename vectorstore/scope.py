@@ -1,7 +1,7 @@
 """The scope a question names: a report by its issuing body, province, kind or term.
 
-"In the Phú Thọ S&T term review, how many..." -> the Phú Thọ Department of S&T term review. Each report
-scores the cues of the question it matches: its issuing body named (by a distinctive run of the body's
+"In the Long An inspection committee report, how many..." -> that committee's report. Each report scores
+the cues of the question it matches: its issuing body named (by a distinctive run of the body's
 name words, or by the kind of body and the first word of its name, "Đảng bộ Khối"), its province, its kind,
 its term or year; a question naming another province rules a report out. When the question names no report
 the scope is all reports (None). The vocabulary (provinces, kinds of body and report) is in the lexicon.
@@ -28,8 +28,8 @@ REPORT_PHRASES = sorted((tuple(p.split()) for p in REPORT_NAMING), key=len, reve
 
 def question_words(question: str) -> list[str]:
     """The folded words of a question as they may name a report: English glossary phrases in Vietnamese,
-    abbreviations spelled out, English function words left out ("Department of S&T" -> "so khoa hoc va cong
-    nghe")."""
+    abbreviations spelled out, English function words left out ("inspection committee" -> "uy ban
+    kiem tra")."""
     text = translate_terms(question) if looks_english(question) else question
     return [w for w in spelled_out(words(text)) if w not in ENGLISH_STOPWORDS]
 

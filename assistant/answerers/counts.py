@@ -52,7 +52,7 @@ class CountAnswerer:
         if not self._same_year(q, fact):
             return True
         if q.predicates and not q.inherited_predicates and not set(q.predicates) <= _SCENE_VERBS:
-            # A figure stated with no verb ("đã có 120 đoàn viên ưu tú được đứng trong hàng ngũ của Đảng")
+            # A figure stated with no verb ("có 45 quần chúng ưu tú được đứng vào hàng ngũ của Đảng")
             # may still answer; one stated with another verb does not.
             return bool(fact.predicate) and not any(self._does(fact, key) for key in q.predicates)
         return False
@@ -82,7 +82,7 @@ class CountAnswerer:
 
     def _around(self, fact: Fact) -> str:
         """The words right around a figure, inside its clause: what tells it from the clause's other figures
-        ("02 chi bộ hoàn thành tốt nhiệm vụ, 01 chi bộ hoàn thành xuất sắc")."""
+        ("05 chi bộ hoàn thành tốt nhiệm vụ, 02 chi bộ hoàn thành xuất sắc")."""
         text = self.lib.text(fact.doc_key)
         start = max(
             fact.sentence_start, text.rfind(",", fact.sentence_start, fact.start) + 1, fact.start - AROUND
@@ -100,7 +100,7 @@ class CountAnswerer:
     @staticmethod
     def _does(fact: Fact, key: str) -> bool:
         """The figure answers the verb asked about: its own verb, or the verb inside what it counts
-        ("04 lớp bồi dưỡng lý luận chính trị" answers a question about "bồi dưỡng")."""
+        ("06 lớp bồi dưỡng nghiệp vụ" answers a question about "bồi dưỡng")."""
         if predicate_matches(fact.predicate, key):
             return True
         counted = f" {fact.subject.lower()} "
@@ -108,12 +108,12 @@ class CountAnswerer:
 
     @staticmethod
     def _people_for_people(q: Question, fact: Fact) -> bool:
-        """ "05 đồng chí" may answer "bao nhiêu ủy viên": reports count people as "đồng chí"."""
+        """ "09 đồng chí" may answer "bao nhiêu thành viên": reports count people as "đồng chí"."""
         return fold(fact.unit) in _PEOPLE_UNITS and any(u in _PERSON_NOUNS for u in q.units)
 
     @staticmethod
     def _named_in_question(q: Question, fact: Fact) -> bool:
-        """The question names what this figure counts ("... thẻ căn cước và tài khoản định danh?")."""
+        """The question names what this figure counts ("... hộ nghèo và hộ cận nghèo?")."""
         counted = [w for w in words(fact.subject) if w not in STOPWORDS]
         if len(counted) <= len(fact.unit.split()):
             return False  # just the unit ("đảng viên"): every question about members names it
@@ -130,7 +130,7 @@ class CountAnswerer:
 
     def _report_figures(self, q: Question, found: Retrieval, key: str) -> tuple[float, list[Fact]] | None:
         """A report's answer: its best figure, with the other figures of the same sentence the question
-        also asks for ("bao nhiêu lượt tổ chức và đảng viên") or the list it belongs to."""
+        also asks for ("bao nhiêu hộ và nhân khẩu") or the list it belongs to."""
         facts = self.lib.facts(key)
         threshold = model("figure").threshold
         scores = {id(f): self._fact_score(q, f, found) for f in facts}
@@ -257,7 +257,7 @@ class CountAnswerer:
         return "", ()
 
     def _siblings(self, fact: Fact) -> list[Fact]:
-        """A list of counts after one verb ("hỗ trợ xây dựng 02 chỉ dẫn địa lý, 05 nhãn hiệu ...") is
+        """A list of counts after one verb ("xây dựng 03 trường học, 12 km đường ...") is
         answered whole."""
         facts = self.lib.top_facts[fact.doc_key]
         same = [
@@ -268,7 +268,7 @@ class CountAnswerer:
         return same if len(same) > 1 and len({f.unit for f in same}) > 1 else [fact]
 
     def _share_of(self, fact: Fact) -> Fact | None:
-        """ "23 đồng chí (chiếm 34.84%)": the share stated right after a count belongs to it."""
+        """ "17 đồng chí (chiếm 21,5%)": the share stated right after a count belongs to it."""
         if fact.unit == "%":
             return None
         for other in self.lib.facts(fact.doc_key):

@@ -63,10 +63,7 @@ def fit(
     x = np.array([[float(r.get(f, 0.0)) for f in features] for r in rows])
     x = np.hstack([x, np.ones((len(rows), 1))])
     y = np.array(labels, dtype=float)
-    centre = np.zeros(x.shape[1])
-    if prior is not None:
-        known = dict(zip(prior.features, prior.weights, strict=True))
-        centre = np.array([known.get(f, 0.0) for f in features] + [prior.bias])
+    centre = np.array([*_prior_weights(features, prior), prior.bias if prior is not None else 0.0])
     w = centre.copy()
     penalty = np.eye(x.shape[1]) * l2
     penalty[-1, -1] = 0.0 if prior is None else l2
@@ -79,6 +76,13 @@ def fit(
         if np.abs(step).max() < 1e-8:
             break
     return Model(tuple(features), tuple(round(float(v), 4) for v in w[:-1]), round(float(w[-1]), 4), 0.5)
+
+
+def _prior_weights(features: Sequence[str], prior: Model | None) -> list[float]:
+    """The prior's weight of each feature (0 for a feature it lacks, or without a prior): where a fit starts
+    and what its penalty holds it toward."""
+    known = dict(zip(prior.features, prior.weights, strict=True)) if prior is not None else {}
+    return [known.get(f, 0.0) for f in features]
 
 
 def save(fitted: Mapping[str, Model], notes: Mapping[str, object]) -> None:
@@ -99,10 +103,7 @@ def fit_ranking(
     part."""
     import numpy as np
 
-    centre = np.zeros(len(features))
-    if prior is not None:
-        known = dict(zip(prior.features, prior.weights, strict=True))
-        centre = np.array([known.get(f, 0.0) for f in features])
+    centre = np.array(_prior_weights(features, prior))
     data = [
         (np.array([[float(r.get(f, 0.0)) for f in features] for r in rows]), np.array(labels, dtype=float))
         for rows, labels in groups

@@ -6,18 +6,16 @@ from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import logit, model
 from assistant.labels import answer_label
 from assistant.question import Question, QuestionKind, has_cue
-from assistant.wording import english_terms, phrase
-from ingest.chunking import parse_heading
+from assistant.wording import phrase, quote_line
 from ingest.lexicon import cues, words_regex
 from ingest.names import names_a_person
-from ingest.normalize import collapse_spaces, fold
+from ingest.normalize import fold
+from ingest.sections import parse_heading
 from ingest.types import Evidence, Passage, Retrieval
 
 # Compound words of the question form (pyvi joins them too): never the thing asked about.
 _QUESTION_COMPOUNDS = frozenset(fold(p).replace(" ", "_") for p in cues("question_phrase"))
 _CAUSE_RE = words_regex(cues("cause_marker"))
-# (ratio to the best score, floor) a sentence needs to be quoted; a cause is often stated in other words
-# than the question's, so why-answers keep weaker sentences.
 # How far below the best sentence (in the sentence model's log-odds) another may still be quoted; a cause is
 # often stated in other words than the question's, so why-answers keep weaker sentences.
 KEEP_MARGIN = 2.5
@@ -25,7 +23,6 @@ _KEEP = {QuestionKind.WHY: 5.0, QuestionKind.LIST: 3.5, QuestionKind.REPORTS: 3.
 _LIMIT = {QuestionKind.WHY: 4, QuestionKind.LIST: 9}
 REPORTS_LISTED = 6
 ITEMS_AFTER_COLON = 8
-GLOSSED_TERMS = 8
 
 
 class QuoteAnswerer:
@@ -180,10 +177,7 @@ class QuoteAnswerer:
         for key, numbers in by_report.items():
             lines.append(f"**{answer_label(self.lib.meta(key), q.lang)}**:")
             for n in numbers:
-                quote = collapse_spaces(chosen[n - 1][1])
-                # English answers name the passage's terms in English; the quote stays the report's own.
-                tag = english_terms(quote) if q.lang == "en" else ""
-                lines.append(f"- {f'({tag}) ' if tag else ''}«{quote}» [{n}]")
+                lines.append(quote_line(chosen[n - 1][1], q.lang, n))
         return lines
 
 

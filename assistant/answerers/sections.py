@@ -9,7 +9,7 @@ from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import model
 from assistant.labels import answer_label
 from assistant.question import Question
-from assistant.wording import count_word, english_terms, part_name, phrase
+from assistant.wording import count_word, part_name, phrase, quote_line
 from ingest.normalize import collapse_spaces
 from ingest.numbers import numbers_in
 from ingest.sentences import sentences_within
@@ -38,9 +38,7 @@ class SectionAnswerer:
             lines.append(f"{self._head(q, key, section, len(leads))} [{len(evidence)}]")
             for start, end in leads:
                 evidence.append(Evidence(key, start, end, section.path))
-                quote = collapse_spaces(self.lib.text(key)[start:end])
-                tag = english_terms(quote) if q.lang == "en" else ""
-                lines.append(f"- {f'({tag}) ' if tag else ''}«{quote}» [{len(evidence)}]")
+                lines.append(quote_line(self.lib.text(key)[start:end], q.lang, len(evidence)))
         return Draft(lines, evidence)
 
     def best_sections(self, q: Question, found: Retrieval) -> list[tuple[str, Section, float]]:
