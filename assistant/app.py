@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import gradio as gr
 
 from assistant.app_handlers import ChatApp
+from assistant.app_indexing import BackgroundIndexer, report_files
 from assistant.app_render import CONTEXT_PLACEHOLDER
 from assistant.app_reports import report_choices, reports_table_html, status_html
 from assistant.app_safety import ACCEPTED, is_loopback, resolve_auth
 from assistant.engine import Engine
 from assistant.settings import Settings
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, ReportAssistantError
 
 log = logging.getLogger("report_assistant.app")
 
@@ -48,21 +50,40 @@ if (!window.__raClickBound) {
   }, true);
 }
 """
-CONFIRM_REMOVE_JS = """(key, selected) => [key ? (confirm('Xoá báo cáo đã chọn khỏi chỉ mục? Có thể thêm lại bằng cách tải tệp lên.') ? key : '__cancelled__') : key, selected]"""
+# Removal, step two: the page asks the user, then sends back the one-time token step one gave it.
+CONFIRM_REMOVE_JS = """(token, pending, selected) => [token ? (confirm('Xoá báo cáo đã chọn khỏi chỉ mục? Có thể thêm lại bằng cách tải tệp lên.') ? token : '__cancelled__') : token, pending, selected]"""
+STATUS_POLL_SECONDS = 1.5
 
 
-def build_app(engine: Engine, uploads_dir: Path | None = None, max_upload_mb: int | None = None) -> gr.Blocks:
-    """The Gradio UI over a finished engine. Launch it with `launch_options()`."""
-    app = ChatApp(engine, uploads_dir, max_upload_mb)
+def build_app(
+    engine: Engine,
+    uploads_dir: Path | None = None,
+    max_upload_mb: int | None = None,
+    *,
+    samples: Engine | None = None,
+    indexer: BackgroundIndexer | None = None,
+    login_required: bool | None = None,
+) -> gr.Blocks:
+    """The Gradio UI over a finished engine (the user's reports). `samples`: the fictional samples' own
+    engine, shown while the user has no reports; `indexer`: a folder being indexed in the background.
+    Launch it with `launch_options()`."""
+    app = ChatApp(
+        engine, uploads_dir, max_upload_mb, samples=samples, indexer=indexer, login_required=login_required
+    )
+    engine = app.engine
     choices = report_choices(engine)
+    indexing = app.indexing_state()
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
         turns = gr.State([])
+        pending_removal = gr.State(None)  # step one's one-time token, kept on the server for this session
+        reports_seen = gr.State(-1)  # the report count this page last showed (the status timer's memory)
+        status_timer = gr.Timer(STATUS_POLL_SECONDS, active=bool(indexing and indexing.running))
         with gr.Row(elem_id="ra-header"):
             gr.HTML(
                 f'<div class="ra-brand"><h1>{APP_TITLE}</h1><p>Hỏi về các báo cáo của cấp ủy; mỗi câu trả lời kèm '
                 "đoạn trích dẫn chứng minh số liệu. Chạy hoàn toàn trên máy này, không gửi dữ liệu ra ngoài.</p></div>"
             )
-            status = gr.HTML(status_html(engine), elem_id="ra-status")
+            status = gr.HTML(status_html(engine, app.showing_samples, indexing), elem_id="ra-status")
         with gr.Tabs():
             with gr.Tab("Hỏi đáp", id="chat", elem_id="ra-tab-chat"), gr.Row():
                 with gr.Column(scale=3):
@@ -120,7 +141,7 @@ def build_app(engine: Engine, uploads_dir: Path | None = None, max_upload_mb: in
                             elem_id="ra-export-files",
                         )
             with gr.Tab("Báo cáo", id="reports", elem_id="ra-tab-reports"):
-                reports_table = gr.HTML(reports_table_html(engine), elem_id="ra-reports")
+                reports_table = gr.HTML(reports_table_html(engine, app.showing_samples), elem_id="ra-reports")
                 with gr.Row():
                     with gr.Column():
                         upload = gr.File(
@@ -133,13 +154,14 @@ def build_app(engine: Engine, uploads_dir: Path | None = None, max_upload_mb: in
                         upload_result = gr.HTML("", elem_id="ra-upload-result")
                     with gr.Column():
                         remove_pick = gr.Dropdown(
-                            choices=choices,
+                            choices=[] if app.showing_samples else choices,
                             value=None,
                             label="Xoá một báo cáo khỏi chỉ mục",
                             elem_id="ra-remove-pick",
                         )
                         remove_btn = gr.Button("Xoá báo cáo đã chọn", variant="stop", elem_id="ra-remove")
                         remove_result = gr.HTML("", elem_id="ra-remove-result")
+                        remove_token = gr.Textbox("", visible="hidden", elem_id="ra-remove-token")
 
         chat_outputs = [chatbot, turns, question, export_pick]
         private = {"api_visibility": "private"}
@@ -165,9 +187,19 @@ def build_app(engine: Engine, uploads_dir: Path | None = None, max_upload_mb: in
         panel = [status, reports_table, report_filter, remove_pick]
         upload.upload(app.upload, [upload, report_filter], [upload_result, *panel, upload], **private)
         remove_btn.click(
-            app.remove, [remove_pick, report_filter], [remove_result, *panel], js=CONFIRM_REMOVE_JS, **private
+            app.request_removal, [remove_pick], [remove_result, pending_removal, remove_token], **private
+        ).then(
+            app.remove,
+            [remove_token, pending_removal, report_filter],
+            [remove_result, pending_removal, remove_token, *panel],
+            js=CONFIRM_REMOVE_JS,
+            **private,
         )
-        demo.load(app.panel_updates, [report_filter], panel, **private)
+        polled = [*panel, reports_seen, status_timer]
+        status_timer.tick(
+            app.status_tick, [report_filter, reports_seen], polled, show_progress="hidden", **private
+        )
+        demo.load(app.load_updates, [report_filter], polled, **private)
         gr.api(app.ask_api, api_name="ask")
     demo.chat_app = app  # for tests and scripts
     return demo
@@ -216,14 +248,62 @@ def sample_reports() -> list[tuple[str, bytes]]:
     return sorted((f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith(".txt"))
 
 
-def ingest_samples(engine: Engine) -> None:
-    """Copy the samples into the index directory (stable paths, stable keys) and index them."""
-    target = engine.settings.index_dir / "samples"
-    target.mkdir(parents=True, exist_ok=True)
+def samples_index_dir(settings: Settings) -> Path:
+    """The samples' own index, never the real one nor inside it."""
+    chosen = settings.samples_index_dir or settings.index_dir.with_name(settings.index_dir.name + "-samples")
+    chosen, real = Path(chosen).expanduser().resolve(), settings.index_dir.expanduser().resolve()
+    if chosen == real or real in chosen.parents:
+        raise ConfigError(
+            f"The sample reports' index {chosen} is the real index or inside it; set "
+            "REPORT_ASSISTANT_SAMPLES_INDEX to a folder of its own."
+        )
+    return chosen
+
+
+def open_samples(engine: Engine) -> Engine | None:
+    """An engine on the samples' own index (the samples written and indexed there first); None when it
+    cannot be opened (then the app simply starts empty)."""
+    root = samples_index_dir(engine.settings)
+    settings = replace(engine.settings, index_dir=root, chroma_url=None, samples_index_dir=root)
+    folder = root / "files"
+    folder.mkdir(parents=True, exist_ok=True)
     for name, data in sample_reports():
-        (target / name).write_bytes(data)
-    print("Chỉ mục đang trống: đang nạp các báo cáo mẫu (hư cấu) để dùng thử…", flush=True)
-    _print_summary(engine.ingest([target], show_progress=None))
+        if not (folder / name).is_file() or (folder / name).read_bytes() != data:
+            (folder / name).write_bytes(data)
+    try:
+        samples = Engine(settings, embedder=engine.embedder)
+        summary = samples.ingest([folder], prune=True, show_progress=None)
+    except ReportAssistantError as exc:
+        print(f"Không mở được chỉ mục báo cáo mẫu ({exc}); ứng dụng khởi động không có báo cáo.", flush=True)
+        return None
+    if summary.failed:
+        _print_summary(summary)
+    print(
+        f"Chưa có báo cáo thật: ứng dụng hiển thị {len(samples.records)} báo cáo MẪU hư cấu (chỉ mục riêng "
+        f"{root}). Dùng báo cáo thật: make run REPORTS=thư_mục, hoặc tải lên trong ứng dụng.",
+        flush=True,
+    )
+    return samples
+
+
+def purge_legacy_samples(engine: Engine) -> int:
+    """Remove the samples an old version copied into the real index (sources under <index>/samples/)."""
+    folder = (engine.settings.index_dir / "samples").resolve()
+    keys = [r.key for r in engine.reports() if Path(r.source).resolve().parent == folder]
+    for key in keys:
+        engine.remove_report(key)
+    names = {name for name, _ in sample_reports()}
+    for copy in folder.glob("*.txt") if folder.is_dir() else []:
+        if copy.name in names:
+            copy.unlink()  # our own copies of the bundled samples
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+    if keys:
+        print(
+            f"Đã gỡ {len(keys)} báo cáo mẫu (hư cấu) khỏi chỉ mục thật {engine.settings.index_dir}.",
+            flush=True,
+        )
+    return len(keys)
 
 
 def _print_summary(summary) -> None:
@@ -238,6 +318,19 @@ def _warm_up(engine: Engine) -> None:
         log.debug("warm-up failed", exc_info=True)
 
 
+def folder_indexer(engine: Engine, reports_dir: Path) -> BackgroundIndexer:
+    """The background run over a reports folder (it starts once the app is up)."""
+    if not reports_dir.exists():
+        raise ConfigError(f"The reports folder {reports_dir} does not exist.")
+    files = report_files(reports_dir)
+    print(
+        f"Đang lập chỉ mục {len(files)} báo cáo từ {reports_dir} trong nền; ứng dụng trả lời ngay từ các "
+        "báo cáo đã xong.",
+        flush=True,
+    )
+    return BackgroundIndexer(engine, files)
+
+
 def serve(
     engine: Engine,
     host: str | None = None,
@@ -246,20 +339,19 @@ def serve(
     *,
     block: bool = True,
 ) -> gr.Blocks:
-    """Start the chat app (on the settings' host and port unless given). Ingests `reports_dir` first; on an
-    empty index, the bundled samples."""
+    """Start the chat app (on the settings' host and port unless given). `reports_dir` is indexed in the
+    background while the app already answers; with no reports at all, the fictional samples are shown from
+    their own index. The app's ChatApp is `demo.chat_app`."""
     host, port = host or engine.settings.host, port or engine.settings.port
     auth = resolve_auth(host, engine.settings.logins)
-    if reports_dir is not None:
-        reports_dir = Path(reports_dir)
-        if not reports_dir.exists():
-            raise ConfigError(f"The reports folder {reports_dir} does not exist.")
-        print(f"Đang nạp báo cáo từ {reports_dir}…", flush=True)
-        _print_summary(engine.ingest([reports_dir], show_progress=None))
-    elif not engine.records:
-        ingest_samples(engine)
-    demo = build_app(engine)
-    threading.Thread(target=_warm_up, args=(engine,), daemon=True).start()
+    try:
+        purge_legacy_samples(engine)
+    except ReportAssistantError as exc:  # e.g. another process is writing; answers still flag them
+        print(f"Chưa gỡ được các báo cáo mẫu cũ khỏi chỉ mục thật: {exc}", flush=True)
+    indexer = folder_indexer(engine, Path(reports_dir)) if reports_dir is not None else None
+    samples = open_samples(engine) if indexer is None and not engine.records else None
+    demo = build_app(engine, samples=samples, indexer=indexer, login_required=bool(auth))
+    threading.Thread(target=_warm_up, args=(samples or engine,), daemon=True).start()
     demo.queue(default_concurrency_limit=4)
     try:
         demo.launch(
@@ -274,6 +366,8 @@ def serve(
         ) from exc
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"{APP_TITLE} đang chạy: mở http://{shown}:{port} trong trình duyệt (Ctrl+C để dừng).", flush=True)
+    if indexer is not None:
+        indexer.start()
     if block:
         demo.block_thread()
     return demo

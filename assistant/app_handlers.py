@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import logging
 import re
+import secrets
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.app_indexing import BackgroundIndexer, IndexingState
 from assistant.app_render import (
     CONTEXT_PLACEHOLDER,
     answer_markdown,
@@ -24,41 +27,89 @@ from assistant.app_render import (
     context_html,
     escape_md,
 )
-from assistant.app_reports import EMPTY_INDEX_MESSAGE, report_choices, reports_table_html, status_html
-from assistant.app_safety import ACCEPTED, safe_filename
+from assistant.app_reports import (
+    empty_message,
+    indexing_message,
+    report_choices,
+    reports_table_html,
+    status_html,
+)
+from assistant.app_safety import ACCEPTED, safe_filename, write_refusal
 from assistant.app_turns import error_turn, export_choices, note_items, turn_from_answer
 from assistant.engine import Engine
 from assistant.export import to_docx, to_markdown
 from ingest.errors import ReportAssistantError
+from ingest.glossary import looks_english
 from ingest.loaders import SUPPORTED_EXTENSIONS
 from ingest.pipeline import report_key
 
 log = logging.getLogger("report_assistant.app")
 
 CANCELLED = "__cancelled__"
+CONFIRM_SECONDS = 120  # a removal token older than this is refused: the user confirms again
+SAMPLE_NOTICE = {
+    "vi": "⚠ Trả lời từ báo cáo MẪU hư cấu, không phải báo cáo thật.",
+    "en": "⚠ Answered from FICTIONAL sample reports, not real reports.",
+}
+INDEXING_NOTICE = {
+    "vi": "⏳ {progress} Câu trả lời chỉ dựa trên các báo cáo đã lập chỉ mục xong.",
+    "en": "⏳ Indexing is still running ({done}/{total} reports); this answer uses only the reports done so far.",
+}
 
 
 class ChatApp:
     """The handlers, bound to one engine; plain methods so they can be tested without a browser."""
 
     def __init__(
-        self, engine: Engine, uploads_dir: Path | None = None, max_upload_mb: int | None = None
+        self,
+        engine: Engine,
+        uploads_dir: Path | None = None,
+        max_upload_mb: int | None = None,
+        *,
+        samples: Engine | None = None,
+        indexer: BackgroundIndexer | None = None,
+        login_required: bool | None = None,
     ) -> None:
-        self.engine = engine
+        self.real = engine  # the user's reports: uploads and removals always go here
+        self.samples = samples  # the fictional samples' own engine, while the user has no reports
+        self.indexer = indexer  # a reports folder being indexed in the background, if any
+        self.login_required = bool(engine.settings.logins) if login_required is None else login_required
         self.uploads_dir = (uploads_dir or engine.settings.index_dir / "uploads").resolve()
         self.max_upload_mb = max_upload_mb or engine.settings.max_upload_mb
         self.notes_dir = Path(tempfile.gettempdir()) / "report-assistant-notes"
+        self._switch = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The engine questions are answered from: the samples only while the user has no reports."""
+        return self.samples or self.real
+
+    @property
+    def showing_samples(self) -> bool:
+        return self.samples is not None
+
+    def use_real_reports(self) -> None:
+        """The user has reports now: the samples leave the view for good (their own index is kept)."""
+        with self._switch:
+            if self.samples is not None:
+                self.samples = None
+                log.info("real reports added: the sample reports are no longer shown")
+
+    def indexing_state(self) -> IndexingState | None:
+        return self.indexer.state() if self.indexer else None
 
     # questions -----------------------------------------------------------------------------------------
     def answer_turn(self, question: str, turns: list[dict], reports: list[str] | None) -> dict:
         """One answer as a turn; a user-facing error becomes a turn that says what to do, never a trace."""
-        if not self.engine.records:
-            return error_turn(question, EMPTY_INDEX_MESSAGE)
+        samples = self.samples
+        engine = samples or self.real  # one engine for the whole answer, even if the view switches meanwhile
+        if not engine.records:
+            return error_turn(question, empty_message(self.indexing_state()))
         if not question.strip():
             return error_turn(question, "Câu hỏi đang trống: hãy nhập một câu hỏi về các báo cáo.")
         history = [{"q": t["q"], "a": t["a"]} for t in turns if not t["error"]]
         try:
-            answer = self.engine.ask(question, history, reports or None)
+            answer = engine.ask(question, history, reports or None)
         except ReportAssistantError as exc:
             return error_turn(question, f"Không trả lời được: {exc}")
         except Exception:  # a bug must not show a stack trace to the user; it goes to the server log
@@ -66,7 +117,32 @@ class ChatApp:
             return error_turn(
                 question, "Đã xảy ra lỗi không mong muốn; chi tiết đã được ghi vào nhật ký máy chủ."
             )
-        return turn_from_answer(self.engine, question, answer)
+        from_samples = samples is not None or self._cites_legacy_sample(engine, answer)
+        notice = self.notice(question, from_samples)
+        return turn_from_answer(engine, question, answer, notice, samples=from_samples)
+
+    def notice(self, question: str, from_samples: bool) -> list[str]:
+        """What the answer must say first: drawn from fictional samples; the index is still being built."""
+        lang = "en" if looks_english(question) else "vi"
+        if from_samples:
+            return [SAMPLE_NOTICE[lang]]
+        state = self.indexing_state()
+        if state is not None and state.running:
+            return [
+                INDEXING_NOTICE[lang].format(
+                    progress=indexing_message(state), done=state.done, total=state.total
+                )
+            ]
+        return []
+
+    def _cites_legacy_sample(self, engine: Engine, answer) -> bool:
+        """A sample copied into the real index by an old version (removed on `serve`) is still a sample."""
+        legacy = (engine.settings.index_dir / "samples").resolve()
+        for c in answer.citations:
+            record = engine.records.get(c.doc_key)
+            if record and Path(record.source).resolve().parent == legacy:
+                return True
+        return False
 
     def respond(self, question: str, turns: list[dict] | None, reports: list[str] | None) -> Iterator[tuple]:
         """Stream one answer into the chat: the question at once, the answer in pieces, then its sources."""
@@ -135,15 +211,33 @@ class ChatApp:
     # reports -------------------------------------------------------------------------------------------
     def panel_updates(self, selected: list[str] | None = None) -> tuple:
         """Status line, reports table, filter and removal lists, after anything changed the index."""
-        choices = report_choices(self.engine)
+        engine, samples = self.engine, self.showing_samples
+        choices = report_choices(engine)
         keys = {k for _, k in choices}
         kept = [k for k in (selected or []) if k in keys]
         return (
-            status_html(self.engine),
-            reports_table_html(self.engine),
+            status_html(engine, samples, self.indexing_state()),
+            reports_table_html(engine, samples),
             gr.update(choices=choices, value=kept),
-            gr.update(choices=choices, value=None),
+            gr.update(choices=[] if samples else choices, value=None),  # samples are not the user's to remove
         )
+
+    def status_tick(self, selected: list[str] | None, seen: int | None) -> tuple:
+        """The timer's poll while a folder is indexed: the status line always (it is cheap), the lists only
+        when a report was added; the timer stops once indexing is over."""
+        state = self.indexing_state()
+        count = len(self.engine.records)
+        running = state is not None and state.running
+        if count == seen and running:
+            status = status_html(self.engine, self.showing_samples, state)
+            return (status, gr.update(), gr.update(), gr.update(), seen, gr.Timer(active=True))
+        return (*self.panel_updates(selected), count, gr.Timer(active=running))
+
+    def load_updates(self, selected: list[str] | None = None) -> tuple:
+        """A page opens: the panel, and the status timer on while a folder is being indexed."""
+        state = self.indexing_state()
+        running = state is not None and state.running
+        return (*self.panel_updates(selected), len(self.engine.records), gr.Timer(active=running))
 
     def check_upload(self, path: Path) -> str | None:
         """Why an uploaded file is refused, or None."""
@@ -166,9 +260,10 @@ class ChatApp:
         shutil.copyfile(path, dest)
         return dest
 
-    def add_files(self, files: list[str] | None, progress: Any = None) -> list[tuple[str, str, bool]]:
-        """Check, store and ingest uploaded files; (file name, result, ok) for each, in Vietnamese."""
-        results: list[tuple[str, str, bool]] = []
+    def _store_all(
+        self, files: list[str] | None, results: list[tuple[str, str, bool]]
+    ) -> dict[str, tuple[Path, bytes | None]]:
+        """Check and store each upload; refusals go to `results`. {stored name: (path, previous bytes)}."""
         stored: dict[str, tuple[Path, bytes | None]] = {}
         for raw in files or []:
             path = Path(raw)
@@ -186,6 +281,13 @@ class ChatApp:
                 results.append((path.name, f"Bị từ chối: {exc}", False))
                 continue
             stored[dest.name] = (dest, previous)
+        return stored
+
+    def add_files(self, files: list[str] | None, progress: Any = None) -> list[tuple[str, str, bool]]:
+        """Check, store and ingest uploaded files into the real index (never the samples'); (file name,
+        result, ok) for each, in Vietnamese."""
+        results: list[tuple[str, str, bool]] = []
+        stored = self._store_all(files, results)
         if not stored:
             return results
         total, done = len(stored), 0
@@ -198,14 +300,20 @@ class ChatApp:
 
         if progress is not None:
             progress((0, total), desc="Đang đọc và lập chỉ mục…")
-        summary = self.engine.ingest([dest for dest, _ in stored.values()], on_file=on_file)
+        try:
+            summary = self.real.ingest([dest for dest, _ in stored.values()], on_file=on_file)
+        except ReportAssistantError as exc:  # e.g. another process is writing the index: nothing was added
+            for name, (dest, previous) in stored.items():
+                _restore(dest, previous)
+                results.append((name, f"Không thêm được: {exc}", False))
+            return results
         failed = {Path(f).name: reason for f, reason in summary.failed}
         for name, (dest, previous) in stored.items():
             if name in failed:
                 _restore(dest, previous)
                 results.append((name, f"Không đọc được: {failed[name]}", False))
                 continue
-            record = self.engine.records.get(report_key(dest))
+            record = self.real.records.get(report_key(dest))
             chunks = f" ({len(record.chunks)} đoạn)" if record else ""
             verb = (
                 "Đã cập nhật"
@@ -215,9 +323,20 @@ class ChatApp:
                 else "Đã thêm"
             )
             results.append((name, f"{verb}{chunks}.", True))
+        if self.real.records:
+            self.use_real_reports()
         return results
 
-    def upload(self, files: list[str] | None, selected: list[str] | None, progress=gr.Progress()) -> tuple:  # noqa: B008
+    def upload(
+        self,
+        files: list[str] | None,
+        selected: list[str] | None,
+        request: gr.Request,
+        progress=gr.Progress(),  # noqa: B008
+    ) -> tuple:
+        refusal = write_refusal(request, self.login_required)
+        if refusal:
+            return (_fail(refusal), *self.panel_updates(selected), None)
         results = self.add_files(files, progress)
         items = "".join(
             f'<li class="{"ra-ok" if ok else "ra-fail"}"><b>{html.escape(name)}</b>: {html.escape(text)}</li>'
@@ -226,28 +345,61 @@ class ChatApp:
         result_html = f'<ul class="ra-upload-results">{items}</ul>' if items else ""
         return (result_html, *self.panel_updates(selected), None)
 
-    def remove(self, key: str | None, selected: list[str] | None) -> tuple:
-        if key == CANCELLED:
-            return ("", *self.panel_updates(selected))
-        if not key or key not in self.engine.records:
-            return (
-                '<div class="ra-fail">Hãy chọn một báo cáo trong danh sách.</div>',
-                *self.panel_updates(selected),
-            )
-        record = self.engine.records[key]
+    def request_removal(self, key: str | None, request: gr.Request) -> tuple[str, dict | None, str]:
+        """Removal, step one: remember a one-time token for the chosen report in this session's server-side
+        state and hand it to the page, which asks the user to confirm and sends it back (step two).
+        Returns (message, pending state, token)."""
+        refusal = write_refusal(request, self.login_required)
+        if refusal:
+            return (_fail(refusal), None, "")
+        if self.showing_samples:
+            return (_fail("Báo cáo mẫu không xoá được; chúng tự ẩn khi bạn thêm báo cáo thật."), None, "")
+        if not key or key not in self.real.records:
+            return (_fail("Hãy chọn một báo cáo trong danh sách."), None, "")
+        token = secrets.token_urlsafe(24)
+        pending = {"key": key, "token": token, "expires": time.time() + CONFIRM_SECONDS}
+        return ("", pending, token)
+
+    def remove(
+        self, token: str | None, pending: dict | None, selected: list[str] | None, request: gr.Request
+    ) -> tuple:
+        """Removal, step two: only the token step one stored for this session removes its report, once.
+        Returns (message, pending state (cleared), token box (cleared), *panel)."""
+        message = self._confirmed_removal(token or "", pending, request)
+        return (message, None, "", *self.panel_updates(selected))
+
+    def _confirmed_removal(self, token: str, pending: dict | None, request: Any) -> str | Any:
+        refusal = write_refusal(request, self.login_required)
+        if refusal:
+            return _fail(refusal)
+        if token == CANCELLED:
+            return ""
+        if not token:
+            return gr.update()  # step one said why there is nothing to confirm
+        if not pending or not secrets.compare_digest(str(pending.get("token", "")), token):
+            return _fail("Xác nhận không hợp lệ: hãy chọn báo cáo và bấm «Xoá» lại.")
+        if time.time() > float(pending.get("expires", 0)):
+            return _fail("Xác nhận đã hết hạn: hãy bấm «Xoá» lại.")
+        return self.remove_key(str(pending["key"]))
+
+    def remove_key(self, key: str) -> str:
+        """Remove one report from the real index (after the confirmation); an HTML result line."""
+        record = self.real.records.get(key)
+        if record is None:
+            return _fail("Hãy chọn một báo cáo trong danh sách.")
         title = record.meta.title or record.meta.doc
         try:
-            self.engine.remove_report(key)
+            self.real.remove_report(key)
         except ReportAssistantError as exc:
-            return (
-                f'<div class="ra-fail">Không xoá được: {html.escape(str(exc))}</div>',
-                *self.panel_updates(selected),
-            )
+            return _fail(f"Không xoá được: {exc}")
         source = Path(record.source).resolve()
         if source.parent == self.uploads_dir and source.is_file():
             source.unlink()  # our own copy of an upload; files elsewhere belong to the user
-        message = f'<div class="ra-ok">Đã xoá «{html.escape(title)}» khỏi chỉ mục.</div>'
-        return (message, *self.panel_updates(selected))
+        return f'<div class="ra-ok">Đã xoá «{html.escape(title)}» khỏi chỉ mục.</div>'
+
+
+def _fail(text: str) -> str:
+    return f'<div class="ra-fail">{html.escape(text)}</div>'
 
 
 def _restore(dest: Path, previous: bytes | None) -> None:

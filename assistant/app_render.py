@@ -18,6 +18,8 @@ _BOLD_RE = re.compile(r"\*\*.+?\*\*")
 _MD_ANSWER_SPECIAL_RE = re.compile(r"([\\`_{}\[\]()#!|~>$])")
 _MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
 _WORD_AFTER_RE = re.compile(r"\s*([^\W\d_]+)")
+SAMPLE_MARK = "(tài liệu mẫu)"
+_SAMPLE_MARK_RE = re.compile(r"\s*\(\s*tài liệu mẫu[^)]*\)|\s*tài liệu mẫu", re.IGNORECASE)
 
 
 def escape_md(text: str) -> str:
@@ -111,15 +113,35 @@ def source_meta_line(source: dict) -> str:
     return " — ".join(parts)
 
 
+def is_sample_title(title: str) -> bool:
+    return "tài liệu mẫu" in title.lower()
+
+
+def cut_title(title: str, limit: int) -> str:
+    """A title cut to `limit` characters; a sample's mark is kept at the end, whatever the cut."""
+    if len(title) <= limit:
+        return title
+    if not is_sample_title(title):
+        return title[: limit - 1].rstrip(" ,;–-") + "…"
+    rest = _SAMPLE_MARK_RE.sub("", title).strip()
+    return rest[: max(10, limit - len(SAMPLE_MARK) - 2)].rstrip(" ,;–-") + "… " + SAMPLE_MARK
+
+
 def short_title(title: str, limit: int = 110) -> str:
     """Long all-caps titles crowd the chat; the full title is in the passage panel."""
-    return title if len(title) <= limit else title[: limit - 1].rstrip(" ,;–-") + "…"
+    return cut_title(title, limit)
+
+
+def notice_lines(turn: dict) -> list[str]:
+    """The warnings an answer opens with (drawn from samples, index still being built)."""
+    return list(turn.get("notice") or [])
 
 
 def answer_markdown(turn_index: int, turn: dict, text: str | None = None) -> str:
     """An answer as chat Markdown: linked markers, then its sources with the cited figures marked."""
     if turn["error"]:
         return f"⚠️ {escape_md(turn['a'])}"
+    head = "".join(f"**{escape_md(line)}**\n\n" for line in notice_lines(turn))
     numbers = {s["n"] for s in turn["sources"]}
     pieces = MARKER_RE.split(turn["a"] if text is None else text)
     # split() alternates text and marker numbers: text is escaped, known markers become links.
@@ -132,8 +154,8 @@ def answer_markdown(turn_index: int, turn: dict, text: str | None = None) -> str
         for i, piece in enumerate(pieces)
     )
     if text is not None or not turn["sources"]:
-        return body
-    lines = [body, "", "**Nguồn:**", ""]
+        return head + body
+    lines = [head + body, "", "**Nguồn:**", ""]
     for s in turn["sources"]:
         meta = source_meta_line(s)
         head = f"**\\[{s['n']}\\]** [{escape_md(short_title(s['title']))}]({cite_ref(turn_index, s['n'])})"
@@ -188,7 +210,7 @@ def context_html(engine: Engine, turn: dict, source: dict) -> str:
 
 def api_text(engine: Engine, turn: dict) -> str:
     """The /ask result: the answer, then each source with its quote, as plain text."""
-    lines = [turn["a"]]
+    lines = [*notice_lines(turn), turn["a"]]
     if turn["sources"]:
         lines += ["", "Nguồn:"]
     for s in turn["sources"]:

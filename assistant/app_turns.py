@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from assistant.app_render import SAMPLE_MARK, is_sample_title
 from assistant.engine import Engine
 from assistant.export import NoteItem, NoteSource
 from ingest.types import Answer
 
 
-def turn_from_answer(engine: Engine, question: str, answer: Answer) -> dict:
+def turn_from_answer(
+    engine: Engine,
+    question: str,
+    answer: Answer,
+    notice: list[str] | None = None,
+    samples: bool = False,
+) -> dict:
+    """A turn: the answer, the warnings it opens with (`notice`), its sources (`samples`: all fictional)."""
     sources = []
     for c in answer.citations:
         record = engine.records.get(c.doc_key)
@@ -25,9 +33,17 @@ def turn_from_answer(engine: Engine, question: str, answer: Answer) -> dict:
                 "quote": c.text,
                 "start": c.start,
                 "end": c.end,
+                "sample": samples,
             }
         )
-    return {"q": question, "a": answer.text, "found": answer.found, "error": False, "sources": sources}
+    return {
+        "q": question,
+        "a": answer.text,
+        "found": answer.found,
+        "error": False,
+        "sources": sources,
+        "notice": list(notice or []),
+    }
 
 
 def error_turn(question: str, message: str) -> dict:
@@ -39,10 +55,10 @@ def note_items(turns: list[dict], picked: list[int] | None = None) -> list[NoteI
     return [
         NoteItem(
             question=t["q"],
-            answer=t["a"],
+            answer="\n".join([*(t.get("notice") or []), t["a"]]),
             sources={
                 s["n"]: NoteSource(
-                    title=s["title"],
+                    title=_marked_title(s),
                     issuing_body=s["issuing_body"],
                     term=s["term"],
                     section=s["section"],
@@ -59,3 +75,9 @@ def note_items(turns: list[dict], picked: list[int] | None = None) -> list[NoteI
 
 def export_choices(turns: list[dict]) -> list[tuple[str, int]]:
     return [(f"{i + 1}. {t['q'][:80]}", i) for i, t in enumerate(turns) if not t["error"]]
+
+
+def _marked_title(source: dict) -> str:
+    """A footnote never passes a fictional sample off as a real report."""
+    title = source["title"]
+    return f"{title} {SAMPLE_MARK}" if source.get("sample") and not is_sample_title(title) else title

@@ -1,4 +1,8 @@
-"""Command line: ingest, search, ask, serve. Errors become one clear line and exit code 2."""
+"""Command line: ingest, search, ask, serve, reports, remove.
+
+Exit codes: 0 all went well; 1 some files could not be ingested (the others were); 2 an error, as one clear
+line; 3 another writer holds the index (try again, or --wait).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.settings import Settings, apply_offline_defaults
-from ingest.errors import ReportAssistantError
+from ingest.errors import IndexBusyError, ReportAssistantError
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="add or update reports (files or folders)")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--prune", action="store_true", help="remove reports whose files are gone")
+    ingest.add_argument(
+        "--max-size",
+        type=int,
+        metavar="MB",
+        help="skip files over this size (default 50, checked before reading)",
+    )
+    _wait(ingest)
     _common(ingest)
 
     search = sub.add_parser("search", help="ranked passages for a query")
@@ -49,7 +60,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
     _common(serve)
+
+    reports = sub.add_parser("reports", help="list the indexed reports")
+    _common(reports)
+
+    remove = sub.add_parser("remove", help="remove reports from the index (the files are left alone)")
+    remove.add_argument("files", nargs="+", help="file names, paths or keys as `reports` lists them")
+    _wait(remove)
+    _common(remove)
     return parser
+
+
+def _wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="wait for another ingest or removal to finish instead of exiting (3)",
+    )
 
 
 def _engine(args: argparse.Namespace):
@@ -61,6 +88,7 @@ def _engine(args: argparse.Namespace):
         chroma_url=args.chroma_url,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        max_file_mb=getattr(args, "max_size", None),
     )
     return Engine(settings)
 
@@ -89,13 +117,13 @@ def _print_json(data: object) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     engine = _engine(args)
     started = time.perf_counter()
-    summary = engine.ingest(args.paths, prune=args.prune)
+    summary = engine.ingest(args.paths, prune=args.prune, wait=args.wait)
     seconds = time.perf_counter() - started
     if args.json:
-        _print_json({**summary.to_dict(), "seconds": round(seconds, 2)})
+        _print_json({**summary.to_dict(), "seconds": round(seconds, 2), "generation": engine.generation})
     else:
         print("\n".join(summary.lines()))
-    return 1 if summary.failed and not (summary.added or summary.updated or summary.unchanged) else 0
+    return 1 if summary.failed else 0  # 0 only when every file did well; the summary says which did not
 
 
 def _passages_out(passages) -> list[dict]:
@@ -149,7 +177,65 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "serve": cmd_serve}
+def cmd_reports(args: argparse.Namespace) -> int:
+    from assistant.labels import kind_name
+
+    rows = [report_row(key, entry) for key, entry in _engine(args).manifest_entries().items()]
+    rows.sort(key=lambda r: r["file"])
+    if args.json:
+        _print_json({"reports": rows})
+        return 0
+    if not rows:
+        print("No reports are indexed yet: add some with `report-assistant ingest FOLDER`.")
+    for r in rows:
+        names = ", ".join([r["file"], *r["also"]])
+        print(f"{names}\n    {r['title']}")
+        print(
+            f"    {kind_name(r['kind'], 'en')} · {r['issuing_body'] or '—'} · {r['province'] or '—'} · "
+            f"{r['term'] or '—'} · {r['chunks']} chunks, {r['facts']} facts · ingested {r['ingested']} · "
+            f"generation {r['generation']}"
+        )
+    return 0
+
+
+def report_row(key: str, entry: dict) -> dict:
+    """One report as `reports` shows it, from its manifest entry."""
+    meta = entry.get("meta", {})
+    stamp = entry.get("ingested")
+    return {
+        "key": key,
+        "file": entry["doc"],
+        "source": entry["source"],
+        "also": [Path(p).name for p in entry.get("also", [])],
+        "title": meta.get("title", ""),
+        "issuing_body": meta.get("issuing_body", ""),
+        "province": meta.get("province", ""),
+        "term": meta.get("term", ""),
+        "kind": meta.get("kind", ""),
+        "chunks": entry.get("chunks", 0),
+        "facts": entry.get("facts"),
+        "ingested": time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp)) if stamp else "?",
+        "generation": entry.get("generation"),
+    }
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    removed = _engine(args).remove_files(args.files, wait=args.wait)
+    if args.json:
+        _print_json({"removed": removed})
+    else:
+        print("\n".join(f"removed: {name}" for name in removed))
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "serve": cmd_serve,
+    "reports": cmd_reports,
+    "remove": cmd_remove,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except IndexBusyError as exc:
+        print(f"busy: {exc}", file=sys.stderr)
+        return IndexBusyError.exit_code
     except ReportAssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -3,7 +3,9 @@ app. Models load on first use (the first embedding), not here.
 
 A question reads one snapshot of the index (reports, searcher, answerers) under a read lock from start to
 finish; an ingest or a removal builds the next snapshot aside and swaps it in under the write lock, so a
-question never sees a half-swapped index.
+question never sees a half-swapped index. Writers in other processes hold the index's writer lock
+(vectorstore/lock.py) and bump the manifest's generation; before each question the engine checks it (one
+stat) and, when it changed, reloads between questions, never mid-answer.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from assistant.citations import drop_unsupported_lines, markers_in
 from assistant.labels import answer_label, meta_label
 from assistant.question import METADATA_KINDS, Question, QuestionKind, ReportsView, parse_question
 from assistant.settings import Settings
-from ingest.errors import IndexUnusableError, ReportAssistantError
+from ingest.errors import IndexBusyError, IndexUnusableError, ReportAssistantError
 from ingest.numbers import format_number
 from ingest.types import Answer, Chunk, Citation, Evidence, Passage, ProcessedReport, ReportMeta, Retrieval
 from vectorstore.embedders import Embedder, make_embedder
@@ -33,11 +35,13 @@ from vectorstore.hybrid import HybridSearcher
 from vectorstore.index import IndexDir
 from vectorstore.ingester import Ingester, IngestSummary
 from vectorstore.lexical import LexicalIndex
+from vectorstore.lock import WriterLock
 from vectorstore.restore import DiacriticRestorer
-from vectorstore.store import ChunkStore
+from vectorstore.store import ChunkStore, forget_open_stores
 
 ANSWER_PASSAGES = 8
 WIDE_ANSWER_PASSAGES = 12  # why, list and "which reports" answers draw on more passages
+STORE_OPEN_ATTEMPTS = 5  # an embedded store being created by another process is ready within seconds
 _NARROW_KINDS = {QuestionKind.COUNT, QuestionKind.FACT, QuestionKind.PROVINCE}
 
 
@@ -121,11 +125,41 @@ class Engine:
         self.embedder = embedder or make_embedder(settings.embedder)
         self.index = IndexDir(settings.index_dir)
         self.index.check_embedder(self.embedder.name)
-        chroma_dir = None if settings.chroma_url else self.index.chroma_dir
-        self.store = ChunkStore(self.embedder, chroma_dir, settings.chroma_url)
+        self.store = self._first_open()
         self._rw = ReadWriteLock()  # questions read a snapshot; a swap writes
-        self._writer = threading.Lock()  # one ingest or removal at a time in this process
+        self._writer = threading.Lock()  # one ingest, removal or reload at a time in this process
+        self._generation = self.index.generation  # the manifest generation the snapshot was built from
         self._snapshot = self._build()
+
+    def _first_open(self) -> ChunkStore:
+        """Two processes creating one embedded store at once make Chroma fail (creation is a write): a
+        new store is created under the writer lock, and an open that met a creation still in progress
+        is tried again."""
+        if self.settings.chroma_url:
+            return self._open_store()
+        if not self.index.chroma_dir.exists():
+            try:
+                with WriterLock(self.settings.index_dir):
+                    return self._open_store()
+            except IndexBusyError:
+                pass  # its holder is creating the store, or holds the lock for longer: open beside it
+        for attempt in range(STORE_OPEN_ATTEMPTS):
+            try:
+                return self._open_store()
+            except IndexUnusableError:
+                if attempt == STORE_OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.5)
+        raise AssertionError("unreachable")
+
+    def _open_store(self, fresh: bool = False) -> ChunkStore:
+        """The vector store; `fresh` after another process wrote to an embedded store, whose open
+        handles keep the vectors they loaded (a server answers for itself)."""
+        if self.settings.chroma_url:
+            return getattr(self, "store", None) or ChunkStore(self.embedder, None, self.settings.chroma_url)
+        if fresh:
+            forget_open_stores()
+        return ChunkStore(self.embedder, self.index.chroma_dir, None)
 
     def _build(self) -> Snapshot:
         records = self.index.load_all()
@@ -163,6 +197,45 @@ class Engine:
             not_found=NotFoundAnswerer(library),
         )
 
+    # --- staying current ----------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Reload when another process changed the index since the snapshot was built; True if it did.
+        Skipped while this process is writing (its own writer swaps the snapshot when done)."""
+        if not self.index.changed_on_disk() or not self._writer.acquire(blocking=False):
+            return False
+        try:
+            return self._catch_up()
+        finally:
+            self._writer.release()
+
+    def _catch_up(self) -> bool:
+        """(Holding self._writer.) Read the manifest again; rebuild and swap if its generation moved."""
+        self.index.refresh()
+        if self.index.generation == self._generation:
+            return False
+        self.store = self._open_store(fresh=True)
+        self._swap(self._build())
+        return True
+
+    def _swap(self, nxt: Snapshot, after: Callable[[], None] | None = None) -> None:
+        with self._rw.write():
+            self._snapshot = nxt
+            self._generation = self.index.generation
+            if after:
+                after()
+
+    @contextmanager
+    def _writing(self, wait: bool = False) -> Iterator[None]:
+        """This process's writer lock, then the index's (other processes); caught up with their changes
+        first, so nothing is written from a stale view."""
+        with self._writer, WriterLock(self.settings.index_dir, wait=wait):
+            self._catch_up()
+            yield
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
     # --- reports -------------------------------------------------------------------------------------
     @property
     def records(self) -> dict[str, ProcessedReport]:
@@ -173,6 +246,7 @@ class Engine:
         return self._snapshot.chunks
 
     def reports(self) -> list[ReportInfo]:
+        self.refresh()
         return [ReportInfo(r.key, r.meta, len(r.chunks), r.source) for r in self.records.values()]
 
     def resolve_reports(self, names: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -201,23 +275,49 @@ class Engine:
         prune: bool = False,
         show_progress: bool | None = None,
         on_file: Callable[[str, str], None] | None = None,
+        wait: bool = False,
     ) -> IngestSummary:
-        """Store the files, build the next snapshot aside, swap it in, then drop the old versions' vectors."""
-        with self._writer:
-            ingester = Ingester(self.index, self.store, show_progress)
+        """Store the files, build the next snapshot aside, swap it in, then drop the old versions' vectors.
+        Raises IndexBusyError when another writer holds the index (unless `wait`)."""
+        with self._writing(wait):
+            ingester = Ingester(self.index, self.store, show_progress, self.settings.max_file_mb)
             summary = ingester.ingest(paths, prune=prune, on_file=on_file)
-            if summary.changed:
-                nxt = self._build()
-                with self._rw.write():
-                    self._snapshot = nxt
-                    ingester.commit(summary)
+            if summary.changed or self.index.generation != self._generation:
+                self._swap(self._build(), after=lambda: ingester.commit(summary))
         return summary
 
-    def remove_report(self, key: str) -> str:
-        with self._writer, self._rw.write():
+    def remove_report(self, key: str, wait: bool = False) -> str:
+        """Remove one report (by key) under the writer lock."""
+        with self._writing(wait):
             name = Ingester(self.index, self.store, False).remove(key)
-            self._snapshot = self._build()
+            self._swap(self._build())
         return name
+
+    def remove_files(self, names: Iterable[str], wait: bool = False) -> list[str]:
+        """Remove the reports named by file name, path or key; every name must match one."""
+        with self._writing(wait):
+            keys = [self._key_for(name) for name in names]
+            ingester = Ingester(self.index, self.store, False)
+            removed = [ingester.remove(key) for key in dict.fromkeys(keys)]
+            self._swap(self._build())
+        return removed
+
+    def _key_for(self, name: str) -> str:
+        entries = self.index.entries
+        path = str(Path(name).expanduser().resolve()) if Path(name).exists() else None
+        for key, entry in entries.items():
+            if name in (key, entry["doc"], entry["source"]) or path in (
+                entry["source"],
+                *entry.get("also", ()),
+            ):
+                return key
+        raise IndexUnusableError(
+            f"No indexed report is called {name!r}; `report-assistant reports` lists what is indexed."
+        )
+
+    def manifest_entries(self) -> dict[str, dict]:
+        """The manifest's record of each report (for `report-assistant reports`), current on disk."""
+        return dict(IndexDir(self.settings.index_dir).entries)  # a reader of its own: never this one's
 
     # --- questions -----------------------------------------------------------------------------------
     def require_reports(self) -> None:
@@ -257,6 +357,7 @@ class Engine:
         history: list[dict] | None = None,
     ) -> list[Passage]:
         """Ranked passages, by the same retrieval as answers: the question parsed, then searched."""
+        self.refresh()
         self.require_reports()
         with self._rw.read():
             snap = self._snapshot
@@ -268,6 +369,7 @@ class Engine:
     ) -> Answer:
         """Answer with cited passages. `history` is [{"q": ..., "a": ...}]; `reports` limits the reports."""
         started = time.perf_counter()
+        self.refresh()
         self.require_reports()
         with self._rw.read():
             snap = self._snapshot

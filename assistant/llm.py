@@ -11,7 +11,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from assistant.citations import unsupported_numbers
 from assistant.wording import phrase
 from ingest.errors import ConfigError
-from ingest.types import Answer
+from ingest.instructions import without_addressed
+from ingest.types import Answer, Citation
 from prompts import render
 
 
@@ -37,7 +38,7 @@ class LLMRewriter:
         self.model = model
 
     def prompt(self, answer: Answer, lang: str) -> str:
-        passages = "\n".join(f"[{c.n}] ({c.title}; {c.section}) {c.text}" for c in answer.citations)
+        passages = "\n".join(f"[{c.n}] ({c.title}; {c.section}) {evidence_text(c)}" for c in answer.citations)
         return render(
             "answer",
             language="English" if lang == "en" else "Vietnamese",
@@ -52,7 +53,13 @@ class LLMRewriter:
         if not answer.found or not answer.citations:
             return answer
         text = str(self.model.invoke(self.prompt(answer, lang)).content).strip()
-        supports = [c.text for c in answer.citations] + [c.title for c in answer.citations]
+        supports = [evidence_text(c) for c in answer.citations] + [c.title for c in answer.citations]
         if not text or unsupported_numbers(text, supports, lang):
             return answer
         return replace(answer, text=text)
+
+
+def evidence_text(citation: Citation) -> str:
+    """What the model reads of a cited passage: report text only, its sentences addressed to the reader (an
+    injected "ignore previous instructions ...") taken out, so they can neither steer nor support it."""
+    return without_addressed(citation.text)

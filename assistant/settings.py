@@ -6,6 +6,9 @@ Environment variables (each has a command-line flag where it makes sense):
   REPORT_ASSISTANT_CHROMA_URL       a Chroma server instead of the embedded store
   REPORT_ASSISTANT_LLM              optional wording model, "ollama:MODEL" or "openai:MODEL"
   REPORT_ASSISTANT_MAX_UPLOAD_MB    upload size limit of the app (default 20)
+  REPORT_ASSISTANT_MAX_FILE_MB      size limit of a file ingested from the command line (default 50)
+  REPORT_ASSISTANT_SAMPLES_INDEX    where the fictional sample reports are indexed (default: beside the
+                                    per-user index, never inside a real one)
   REPORT_ASSISTANT_USER / _PASSWORD the app's login; REPORT_ASSISTANT_AUTH_FILE: "user:password" lines
   REPORT_ASSISTANT_OPEN_BROWSER     "0" never opens a browser on `serve` (else: when DISPLAY is set)
 """
@@ -24,6 +27,7 @@ from ingest.errors import ConfigError
 from vectorstore.embedders import DEFAULT_EMBEDDER
 
 DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_MAX_FILE_MB = 50
 # Offline by design: no telemetry, no analytics, no hub look-ups. Set by the entry points (CLI, evaluation,
 # scripts) before any library reads them; never at import.
 OFFLINE_ENVIRONMENT = {
@@ -31,6 +35,7 @@ OFFLINE_ENVIRONMENT = {
     "GRADIO_ANALYTICS_ENABLED": "False",
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",  # a loading bar on stderr is not the one clear line a user reads
 }
 
 
@@ -45,6 +50,12 @@ def default_index_dir(env: Mapping[str, str]) -> Path:
     return Path(chosen) if chosen else Path(user_data_dir("report-assistant")) / "index"
 
 
+def default_samples_index_dir(env: Mapping[str, str]) -> Path:
+    """The samples' own index: a fictional report is never stored beside real ones."""
+    chosen = env.get("REPORT_ASSISTANT_SAMPLES_INDEX")
+    return Path(chosen) if chosen else Path(user_data_dir("report-assistant")) / "samples-index"
+
+
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path
@@ -53,6 +64,8 @@ class Settings:
     k: int = 10
     llm: str | None = None  # optional wording model, "ollama:MODEL" or "openai:MODEL"; none by default
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
+    max_file_mb: int = DEFAULT_MAX_FILE_MB  # files ingested from the command line, checked before reading
+    samples_index_dir: Path | None = None  # the fictional samples' own index (see default_samples_index_dir)
     logins: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # the app's (user, password) pairs
     open_browser: bool = True
     host: str = "127.0.0.1"  # where the app listens: loopback unless told otherwise
@@ -70,6 +83,8 @@ class Settings:
             "chroma_url": env.get("REPORT_ASSISTANT_CHROMA_URL") or None,
             "llm": env.get("REPORT_ASSISTANT_LLM") or None,
             "max_upload_mb": _whole_number(env, "REPORT_ASSISTANT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB),
+            "max_file_mb": _whole_number(env, "REPORT_ASSISTANT_MAX_FILE_MB", DEFAULT_MAX_FILE_MB),
+            "samples_index_dir": default_samples_index_dir(env),
             "logins": tuple(read_logins(env)),
             "open_browser": env.get("REPORT_ASSISTANT_OPEN_BROWSER", "1") != "0" and _has_screen(env),
         }

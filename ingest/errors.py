@@ -15,3 +15,13 @@ class IndexUnusableError(ReportAssistantError):
 
 class ConfigError(ReportAssistantError):
     """A setting is invalid."""
+
+
+class IndexBusyError(ReportAssistantError):
+    """Another writer holds the index: the CLI exits with code 3 (try again, or wait with --wait)."""
+
+    exit_code = 3
+
+
+class StoreUnavailableError(IndexUnusableError):
+    """The vector store (a Chroma server) does not answer: the batch stops, nothing recorded is lost."""

@@ -281,11 +281,14 @@ def extract_facts(
     text: str, doc_key: str, sentences: list[Sentence], sections: Callable[[int], str] | None = None
 ) -> list[Fact]:
     """Every quantity in the text as a Fact, in text order (breakdown parts after their total);
-    `sentences` are the text's, from the one splitter."""
+    `sentences` are the text's, from the one splitter. A sentence addressed to the reader (ingest/instructions.py)
+    states no fact: its figure is what an instruction wants said, not what the report reports."""
     tokens = list(iter_tokens(text))
     starts = [t.start for t in tokens]
     facts: list[Fact] = []
     for sentence in sentences:
+        if sentence.addressed:
+            continue
         lo, hi = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
         if lo == hi:
             continue

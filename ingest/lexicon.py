@@ -119,6 +119,16 @@ SECTION_ROLES: dict[str, tuple[str, ...]] = _roles("section_roles.tsv")
 # Words opening the items of an enumeration without numbers ("một là", "thứ hai").
 ENUMERATIONS: tuple[str, ...] = tuple(_lines("enumerations.txt"))
 
+# --- text addressed to the reader ------------------------------------------------------------------------
+_ADDRESSED = _table("addressed_to_reader.tsv")
+# Role (opener, override, say, that, copula, instructions, prior, agent, reader, persona, vocative, meta) ->
+# phrases: the parts of a sentence that commands an assistant or a reader instead of reporting.
+ADDRESSED_TO_READER: dict[str, tuple[str, ...]] = _roles("addressed_to_reader.tsv")
+# The phrases of that file matched only with their diacritics (their folded form is another common word).
+ADDRESSED_AS_WRITTEN: frozenset[str] = frozenset(
+    row[1] for row in _ADDRESSED if "as_written" in _column(row, 2)
+)
+
 # --- questions -----------------------------------------------------------------------------------------------
 # Cue phrases of each kind of question (count, why, across, ...; see question_cues.tsv).
 QUESTION_CUES: dict[str, tuple[str, ...]] = _roles("question_cues.tsv")

@@ -7,10 +7,9 @@ Every failure is a LoadError that says what is wrong with the file and what the 
 from __future__ import annotations
 
 import codecs
-import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ingest.boilerplate import strip_boilerplate
@@ -39,7 +38,7 @@ def load_file(path: Path) -> LoadedText:
         )
     if path.is_dir():
         raise LoadError(
-            f"{path}: is a folder, not a file. Use iter_report_files() to list the reports in it."
+            f"{path}: is a folder, not a file. Use ingest.folders.scan_report_files() to list the reports in it."
         )
     loader = _LOADERS.get(ext)
     if loader is None:
@@ -328,35 +327,3 @@ _LOADERS: dict[str, Callable[[Path], LoadedText]] = {
     ".html": _load_html,
     ".htm": _load_html,
 }
-
-
-# --- listing ----------------------------------------------------------------------------------------------
-
-
-def iter_report_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand files and folders into report files: recursive, sorted, de-duplicated.
-
-    Folder contents are filtered (supported extensions only; hidden files and folders and Office lock
-    files "~$*" skipped). A file named explicitly is kept whatever it is, so that load_file can tell the
-    user why it fails instead of it vanishing silently.
-    """
-    found: dict[Path, Path] = {}
-    for path in map(Path, paths):
-        for file in _walk_folder(path) if path.is_dir() else [path]:
-            found.setdefault(file.resolve(), file)
-    return sorted(found.values())
-
-
-def _walk_folder(root: Path) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]  # prune hidden folders (.git, .cache ...)
-        for name in files:
-            if _is_report_name(name):
-                yield Path(folder) / name
-
-
-def _is_report_name(name: str) -> bool:
-    """Supported extension, not hidden, not an Office lock file ("~$report.docx")."""
-    if name.startswith((".", "~$")):
-        return False
-    return Path(name).suffix.lower() in SUPPORTED_EXTENSIONS

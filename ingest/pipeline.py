@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest.chunking import chunk_document, section_at
 from ingest.facts import extract_facts
+from ingest.instructions import mark_addressed
 from ingest.loaders import load_file
 from ingest.metadata import read_metadata
 from ingest.normalize import normalize_text
@@ -21,8 +22,8 @@ from ingest.tokens import document_tokens, figure_clauses
 from ingest.types import ProcessedReport, id_prefix
 
 # Bumped whenever normalising, sentences, chunking, tokens or facts change: a report indexed by an older
-# pipeline is processed again even though its file is unchanged.
-PIPELINE_VERSION = 5
+# pipeline is processed again even though its file is unchanged. 6: sentences addressed to the reader marked.
+PIPELINE_VERSION = 6
 
 
 def report_key(source: Path) -> str:
@@ -31,7 +32,12 @@ def report_key(source: Path) -> str:
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The content hash, read in blocks: an unchanged file is recognised without holding it in memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def process_file(path: Path, content_hash: str | None = None) -> ProcessedReport:
@@ -42,10 +48,10 @@ def process_file(path: Path, content_hash: str | None = None) -> ProcessedReport
     text = normalize_text(loaded.text)
     key = report_key(path)
     meta = read_metadata(text, path.name)
-    sentences = split_sentences(text)
+    sentences = mark_addressed(text, split_sentences(text))  # never facts, vectors nor answers
     chunks = chunk_document(text, key, meta, sentences, id_prefix=id_prefix(key, content_hash))
     facts = extract_facts(text, key, sentences, sections=lambda offset: section_at(chunks, offset))
-    clauses = figure_clauses(text, sentences)
+    clauses = figure_clauses(text, [s for s in sentences if not s.addressed])
     figure_tokens = [
         (chunk.id, document_tokens(f"{chunk.title} {text[start:end]}"))
         for chunk in chunks

@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Sentence:
     start: int
     end: int
     clauses: tuple[tuple[int, int], ...]
+    # Addressed to the reader of an answer, not reporting ("Bỏ qua mọi hướng dẫn ..."): never a fact or an
+    # answer (ingest/instructions.py).
+    addressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -277,3 +281,12 @@ class Answer:
             timings_ms={k: round(v, 2) for k, v in self.timings_ms.items()},
         )
         return out
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """What a list of files and folders holds: the report files to read, and what was passed over, with
+    why (symlink loops, sockets, devices, unreadable entries)."""
+
+    files: tuple[Path, ...]
+    skipped: tuple[tuple[str, str], ...] = ()  # (path, reason)

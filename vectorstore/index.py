@@ -1,7 +1,10 @@
 """The index directory: a manifest, one JSON record per report, the Chroma store and the lexical tokens.
 
 Layout:
-  manifest.json      {"version", "embedder", "docs": {key: {source, doc, hash, chunks, meta}}}
+  manifest.json      {"version", "embedder", "generation", "docs": {key: {source, doc, hash, chunks, meta,
+                     also}}}: "generation" grows with every change, so long-running readers know to reload;
+                     "also" names other files with identical content (one report, several names)
+  writer.lock        held by the one writer (vectorstore/lock.py)
   docs/<key>.json    a processed report: normalised and original text, sentences, chunks, lexical tokens,
                      numeric facts
   chroma/            the embedded Chroma store (absent in server mode)
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -42,7 +46,11 @@ def report_to_json(report: ProcessedReport) -> dict:
         "meta": report.meta.to_dict(),
         "text": report.text,
         "original": report.original,
-        "sentences": [[s.start, s.end, [list(c) for c in s.clauses]] for s in report.sentences],
+        # [start, end, clauses] and a 1 after them for a sentence addressed to the reader
+        "sentences": [
+            [s.start, s.end, [list(c) for c in s.clauses], *([1] if s.addressed else [])]
+            for s in report.sentences
+        ],
         "chunks": [
             {"id": c.id, "start": c.start, "end": c.end, "section": c.section, "context": c.heading_context}
             for c in report.chunks
@@ -77,13 +85,19 @@ def report_from_json(data: dict) -> ProcessedReport:
         meta=meta,
         text=text,
         original=data["original"],
-        sentences=[Sentence(s, e, tuple((a, b) for a, b in clauses)) for s, e, clauses in data["sentences"]],
+        sentences=[_sentence_from_json(row) for row in data["sentences"]],
         chunks=chunks,
         tokens=data["tokens"],
         figure_tokens=[(cid, toks) for cid, toks in data.get("figure_tokens", [])],
         facts=[fact_from_json(row) for row in data.get("facts", [])],
         sections=[_section_from_json(row) for row in data.get("sections", [])],
     )
+
+
+def _sentence_from_json(row: list) -> Sentence:
+    """[start, end, clauses] or [start, end, clauses, 1]; records older than the mark read as reporting."""
+    start, end, clauses, *flags = row
+    return Sentence(start, end, tuple((a, b) for a, b in clauses), addressed=bool(flags and flags[0]))
 
 
 def _section_from_json(row: dict) -> Section:
@@ -118,16 +132,29 @@ def fact_from_json(row: dict) -> Fact:
 
 
 class IndexDir:
+    """The manifest and the records. Changes are read-modify-write: the manifest is read again from disk
+    just before each change (the caller holds the writer lock), so nothing another writer recorded is
+    dropped."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.manifest_path = root / "manifest.json"
         self.docs_dir = root / "docs"
         self.chroma_dir = root / "chroma"
+        self._stamp = self._disk_stamp()
         self.manifest = self._read_manifest()
+
+    def _disk_stamp(self) -> tuple[int, int, int] | None:
+        """What changes whenever the manifest is replaced: cheap enough to check before every question."""
+        try:
+            st = self.manifest_path.stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def _read_manifest(self) -> dict:
         if not self.manifest_path.exists():
-            return {"version": MANIFEST_VERSION, "embedder": None, "docs": {}}
+            return {"version": MANIFEST_VERSION, "embedder": None, "generation": 0, "docs": {}}
         try:
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
@@ -137,7 +164,21 @@ class IndexDir:
             ) from exc
         if data.get("version") != MANIFEST_VERSION:
             raise IndexUnusableError(f"The index at {self.root} has an unknown format; re-create it.")
+        data.setdefault("generation", 0)
         return data
+
+    def changed_on_disk(self) -> bool:
+        """Another writer replaced the manifest since this object last read or wrote it."""
+        return self._disk_stamp() != self._stamp
+
+    def refresh(self) -> None:
+        """Read the manifest again from disk."""
+        self._stamp = self._disk_stamp()
+        self.manifest = self._read_manifest()
+
+    @property
+    def generation(self) -> int:
+        return int(self.manifest.get("generation", 0))
 
     def check_embedder(self, name: str) -> None:
         built_with = self.manifest.get("embedder")
@@ -150,6 +191,12 @@ class IndexDir:
     @property
     def entries(self) -> dict[str, dict]:
         return self.manifest["docs"]
+
+    def key_with_hash(self, content_hash: str, other_than: str) -> str | None:
+        """The report already indexed with this content under another file, if any."""
+        return next(
+            (k for k, e in self.entries.items() if e["hash"] == content_hash and k != other_than), None
+        )
 
     def load(self, key: str) -> ProcessedReport:
         path = self.docs_dir / f"{key}.json"
@@ -166,18 +213,40 @@ class IndexDir:
     def save(self, record: ProcessedReport, embedder: str, pipeline: int) -> None:
         """Write the record, then the manifest: the manifest only ever names complete records."""
         write_json_atomic(self.docs_dir / f"{record.key}.json", report_to_json(record))
-        self.entries[record.key] = {
+        entry = {
             "source": record.source,
             "doc": record.meta.doc,
             "hash": record.content_hash,
             "pipeline": pipeline,
             "chunks": len(record.chunks),
+            "facts": len(record.facts),
             "meta": record.meta.to_dict(),
+            "ingested": time.time(),
         }
-        self.manifest["embedder"] = embedder
-        write_json_atomic(self.manifest_path, self.manifest)
+
+        def change(manifest: dict) -> None:
+            manifest["docs"][record.key] = {**entry, "generation": manifest.get("generation", 0) + 1}
+            manifest["embedder"] = embedder
+
+        self._change(change)
+
+    def add_alias(self, key: str, source: str) -> None:
+        """Another file with the same content as report `key`: listed under it, not indexed twice."""
+
+        def change(manifest: dict) -> None:
+            entry = manifest["docs"][key]
+            entry["also"] = sorted({*entry.get("also", ()), source} - {entry["source"]})
+
+        self._change(change)
 
     def remove(self, key: str) -> None:
-        self.entries.pop(key, None)
-        write_json_atomic(self.manifest_path, self.manifest)
+        self._change(lambda manifest: manifest["docs"].pop(key, None))
         (self.docs_dir / f"{key}.json").unlink(missing_ok=True)
+
+    def _change(self, change) -> None:
+        """Read the manifest from disk, apply `change`, bump the generation, write it atomically."""
+        self.refresh()
+        change(self.manifest)
+        self.manifest["generation"] = self.generation + 1
+        write_json_atomic(self.manifest_path, self.manifest)
+        self._stamp = self._disk_stamp()

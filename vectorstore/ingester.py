@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import pipeline
-from ingest.errors import ReportAssistantError
-from ingest.loaders import iter_report_files
+from ingest.errors import ReportAssistantError, StoreUnavailableError
+from ingest.folders import scan_report_files
 from ingest.normalize import collapse_spaces
 from ingest.types import ProcessedReport
 from vectorstore.index import IndexDir
@@ -37,6 +37,8 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (entry, reason): not report files
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the report it is listed under)
     chunks_embedded: int = 0
     # (report key, its current chunk ids) of each report stored: its other vectors go at commit
     stored: list[tuple[str, frozenset[str]]] = field(default_factory=list)
@@ -52,22 +54,30 @@ class IngestSummary:
             "unchanged": self.unchanged,
             "removed": self.removed,
             "failed": [{"file": f, "reason": r} for f, r in self.failed],
+            "skipped": [{"path": f, "reason": r} for f, r in self.skipped],
+            "duplicates": [{"file": f, "same_as": d} for f, d in self.duplicates],
             "chunks_embedded": self.chunks_embedded,
         }
 
     def lines(self) -> list[str]:
         out = [
             f"added: {len(self.added)}, updated: {len(self.updated)}, unchanged: {len(self.unchanged)}, "
-            f"removed: {len(self.removed)}, failed: {len(self.failed)} ({self.chunks_embedded} chunks embedded)"
+            f"removed: {len(self.removed)}, failed: {len(self.failed)}, skipped: {len(self.skipped)}, "
+            f"same content as another file: {len(self.duplicates)} ({self.chunks_embedded} chunks embedded)"
         ]
         out += [f"  failed: {name}: {reason}" for name, reason in self.failed]
+        out += [f"  {reason}: {name}" for name, reason in self.skipped]
+        out += [f"  {name}: same content as {other}; listed under it" for name, other in self.duplicates]
         return out
 
 
 def embedded_sentences(record: ProcessedReport) -> list[tuple[int, int, int, str]]:
-    """(position, start, end, text) of the report's sentences that are embedded."""
+    """(position, start, end, text) of the report's sentences that are embedded; never one addressed to the
+    reader (it would be found as the sentence nearest a question it tries to answer)."""
     out = []
     for position, sentence in enumerate(record.sentences):
+        if sentence.addressed:
+            continue
         text = collapse_spaces(record.text[sentence.start : sentence.end])
         if len(text.split()) >= MIN_SENTENCE_WORDS:
             out.append((position, sentence.start, sentence.end, text))
@@ -75,10 +85,17 @@ def embedded_sentences(record: ProcessedReport) -> list[tuple[int, int, int, str
 
 
 class Ingester:
-    def __init__(self, index: IndexDir, store: ChunkStore, show_progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        index: IndexDir,
+        store: ChunkStore,
+        show_progress: bool | None = None,
+        max_file_mb: int | None = None,
+    ) -> None:
         self.index = index
         self.store = store
         self.show_progress = sys.stderr.isatty() if show_progress is None else show_progress
+        self.max_bytes = max_file_mb * 1024 * 1024 if max_file_mb else None
 
     def ingest(
         self,
@@ -92,7 +109,9 @@ class Ingester:
         paths = [Path(p) for p in paths]
         for missing in (p for p in paths if not p.exists()):
             summary.failed.append((str(missing), "no such file or folder"))
-        files = iter_report_files([p for p in paths if p.exists()])
+        scan = scan_report_files([p for p in paths if p.exists() or p.is_symlink()])
+        summary.skipped.extend(scan.skipped)
+        files = scan.files
         seen: set[str] = set()
         progress = self._progress_bar(len(files))
         for path in files:
@@ -125,16 +144,22 @@ class Ingester:
     def _ingest_one(self, path: Path, key: str, summary: IngestSummary) -> str:
         entry = self.index.entries.get(key)
         try:
+            self._check_size(path)
             content_hash = pipeline.file_hash(path)
             if entry and entry["hash"] == content_hash and entry.get("pipeline") == pipeline.PIPELINE_VERSION:
                 summary.unchanged.append(path.name)
                 return "unchanged"
+            twin = self.index.key_with_hash(content_hash, other_than=key)
+            if twin and Path(self.index.entries[twin]["source"]).exists():
+                return self._list_under(twin, path, key, summary)
             record = pipeline.process_file(path, content_hash)
             sentences = embedded_sentences(record)
             self.store.add(record.chunks)
             self.store.add_sentences(record.key, record.id_prefix, sentences)
             summary.chunks_embedded += len(record.chunks)
             self.index.save(record, self.store.embedder.name, pipeline.PIPELINE_VERSION)
+        except StoreUnavailableError:
+            raise  # the store is gone: every later report would fail the same way
         except (ReportAssistantError, OSError, ValueError) as exc:
             summary.failed.append((str(path), str(exc)))
             return f"failed: {exc}"
@@ -142,6 +167,25 @@ class Ingester:
         summary.stored.append((key, frozenset(current)))
         (summary.updated if entry else summary.added).append(path.name)
         return "updated" if entry else "added"
+
+    def _check_size(self, path: Path) -> None:
+        """Refuse an oversized file before reading a byte of it."""
+        size = path.stat().st_size
+        if self.max_bytes is not None and size > self.max_bytes:
+            raise ReportAssistantError(
+                f"{path.name}: the file is {size / 1048576:.1f} MB, over the limit of "
+                f"{self.max_bytes // 1048576} MB; split it, or raise the limit with --max-size MB."
+            )
+
+    def _list_under(self, twin: str, path: Path, key: str, summary: IngestSummary) -> str:
+        """Identical content under another name: one report listing both names, never indexed twice."""
+        if key in self.index.entries:  # this file used to hold something else: that version goes
+            self.remove(key)
+        if str(path.resolve()) not in self.index.entries[twin].get("also", ()):
+            self.index.add_alias(twin, str(path.resolve()))
+        other = self.index.entries[twin]["doc"]
+        summary.duplicates.append((path.name, other))
+        return f"same content as {other}"
 
     def remove(self, key: str) -> str:
         """Remove one report from the index (vectors, record, manifest entry)."""

@@ -4,19 +4,30 @@ Two collections per embedder (so switching embedders never mixes vector sizes): 
 and every sentence of every report, so answers can weigh sentences by meaning. Our embedding function is
 always passed, so Chroma never fetches its default model. A sentence's id is its report's chunk-id prefix
 and ":s" and its position, so a report's old sentences go with its old chunks.
+
+Every call that reaches Chroma goes through `_reaches_chroma`: a server that does not answer (or answers
+with a server error), or an embedded store that fails, becomes one `StoreUnavailableError` naming where the
+store is. The same store object works again once the server is back: chromadb's HttpClient opens a new
+connection on the next request, so nothing here has to reconnect.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlparse
 
-from ingest.errors import ConfigError, IndexUnusableError
+from ingest.errors import ConfigError, IndexUnusableError, ReportAssistantError, StoreUnavailableError
 from ingest.types import Chunk
 from vectorstore.embedders import Embedder, LangchainEmbeddings
 
 BATCH = 16
+REASON_CHARS = 200  # a server's error text can be long; the user needs its gist
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _client(directory: Path | None, url: str | None):
@@ -37,6 +48,70 @@ def _client(directory: Path | None, url: str | None):
     assert directory is not None
     directory.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(directory), settings=settings)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and the ones it was raised from or during, outermost first."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _connect_reason(exc: BaseException) -> str:
+    """The OS's words for a failed connection ("connection refused"), from the innermost OSError."""
+    words = [e.strerror.lower() for e in _chain(exc) if isinstance(e, OSError) and e.strerror]
+    return words[-1] if words else str(exc)
+
+
+def _failure(exc: BaseException) -> tuple[str, str] | None:
+    """("unreachable" or "failed", why) if the exception, or one it came from, says Chroma cannot serve us.
+
+    The chain is searched because chromadb re-raises: a client created while the server is down raises a
+    ValueError during httpx.ConnectError, an HTTP 5xx without a Chroma error body a bare Exception."""
+    import httpx
+    from chromadb.errors import ChromaError
+
+    for current in _chain(exc):
+        if isinstance(current, httpx.TimeoutException):
+            return "unreachable", "timed out"
+        if isinstance(current, httpx.ConnectError):
+            return "unreachable", _connect_reason(current)
+        if isinstance(current, httpx.TransportError):  # read, write, protocol: it died mid-request
+            return "unreachable", "the connection broke off mid-request"
+        if isinstance(current, httpx.HTTPStatusError) and current.response.status_code >= 500:
+            return "failed", f"HTTP {current.response.status_code}: {current.response.text}"
+        if isinstance(current, ChromaError) and current.code() >= 500:
+            return "failed", f"{type(current).__name__}: {current}"
+    return None
+
+
+def _reaches_chroma(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn Chroma being down or failing, in a ChunkStore method, into one StoreUnavailableError."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except ReportAssistantError:
+            raise  # already says what to do (ours, an embedder's, or an inner call's)
+        except Exception as exc:
+            failure = _failure(exc)
+            if failure is None:
+                raise
+            store = args[0]
+            assert isinstance(store, ChunkStore)
+            raise StoreUnavailableError(store.unavailable_message(*failure)) from exc
+
+    return wrapper
+
+
+def _display_url(url: str) -> str:
+    """scheme://host:port only: a URL's user name, password or path do not belong in a message."""
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.hostname}:{parsed.port or 8000}"
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -65,26 +140,47 @@ def _is_sentence(vector_id: str) -> bool:
 
 class ChunkStore:
     def __init__(self, embedder: Embedder, directory: Path | None = None, url: str | None = None) -> None:
-        from langchain_chroma import Chroma
-
+        self.embedder = embedder
+        self.directory = directory
+        self.url = url
         try:
-            client = _client(directory, url)
-            self._chroma, self._sentences = (
-                Chroma(
-                    collection_name=f"{what}-{embedder.name}"[:60],
-                    embedding_function=LangchainEmbeddings(embedder),
-                    client=client,
-                    collection_metadata={"hnsw:space": "cosine"},
-                )
-                for what in ("reports", "sentences")
-            )
-        except (ConfigError, IndexUnusableError):
+            self._open()
+        except ReportAssistantError:
             raise
         except Exception as exc:  # chromadb raises many types; the user needs one message
             where = url or str(directory)
             raise IndexUnusableError(f"Cannot open the Chroma store at {where}: {exc}") from exc
-        self.embedder = embedder
 
+    def unavailable_message(self, kind: str, reason: str) -> str:
+        """What the user reads when Chroma cannot serve us: where the store is, why, and what to do."""
+        reason = reason.strip()[:REASON_CHARS]
+        if self.url is None:
+            return (
+                f"The Chroma store in {self.directory} failed ({reason}). Check that the folder is there "
+                "and writable and the disk is not full, then repeat; nothing already recorded is lost."
+            )
+        where = f"The Chroma server at {_display_url(self.url)}"
+        kept = "nothing already recorded is lost."
+        if kind == "unreachable":
+            return f"{where} does not answer ({reason}). Start it again and repeat; {kept}"
+        return f"{where} failed ({reason}). Check its log and disk, then repeat; {kept}"
+
+    @_reaches_chroma
+    def _open(self) -> None:
+        from langchain_chroma import Chroma
+
+        client = _client(self.directory, self.url)
+        self._chroma, self._sentences = (
+            Chroma(
+                collection_name=f"{what}-{self.embedder.name}"[:60],
+                embedding_function=LangchainEmbeddings(self.embedder),
+                client=client,
+                collection_metadata={"hnsw:space": "cosine"},
+            )
+            for what in ("reports", "sentences")
+        )
+
+    @_reaches_chroma
     def add(self, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None:
         """Embed and store chunks in batches; `on_batch(n)` reports progress."""
         for i in range(0, len(chunks), BATCH):
@@ -97,6 +193,7 @@ class ChunkStore:
             if on_batch:
                 on_batch(len(batch))
 
+    @_reaches_chroma
     def add_sentences(self, doc_key: str, prefix: str, texts: list[tuple[int, int, int, str]]) -> None:
         """Embed and store sentences given as (position, start, end, text)."""
         for i in range(0, len(texts), BATCH):
@@ -107,6 +204,7 @@ class ChunkStore:
                 ids=[sentence_id(prefix, position) for position, *_ in batch],
             )
 
+    @_reaches_chroma
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for collection, wanted in (
@@ -116,6 +214,7 @@ class ChunkStore:
             for i in range(0, len(wanted), 500):
                 collection.delete(ids=wanted[i : i + 500])
 
+    @_reaches_chroma
     def ids_for_doc(self, doc_key: str) -> list[str]:
         """The ids of a report's vectors, chunks and sentences."""
         return [
@@ -123,9 +222,11 @@ class ChunkStore:
             *self._sentences.get(where={"doc_key": doc_key}, include=[])["ids"],
         ]
 
+    @_reaches_chroma
     def count(self) -> int:
         return self._chroma._collection.count()
 
+    @_reaches_chroma
     def search(
         self, vector: list[float], k: int, doc_keys: list[str] | None = None
     ) -> list[tuple[str, float]]:
@@ -143,6 +244,7 @@ class ChunkStore:
             (cid, 1.0 - dist) for cid, dist in zip(results["ids"][0], results["distances"][0], strict=True)
         ]
 
+    @_reaches_chroma
     def search_sentences(
         self, vector: list[float], k: int, doc_keys: list[str] | None = None
     ) -> list[tuple[str, int, int, float]]:
@@ -160,3 +262,12 @@ class ChunkStore:
             (m["doc_key"], int(m["start"]), int(m["end"]), 1.0 - dist)
             for m, dist in zip(results["metadatas"][0], results["distances"][0], strict=True)
         ]
+
+
+def forget_open_stores() -> None:
+    """Make the next embedded store opened in this process read the disk again. Chroma keeps one system
+    per path per process, whose index holds the vectors it loaded: vectors another process added are
+    invisible to it (measured) until it is opened afresh. Handles already open keep working."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()

@@ -16,7 +16,7 @@ from typing import Protocol
 from assistant.question import Question
 from ingest.facts import top_level
 from ingest.tokens import token_set
-from ingest.types import Evidence, Fact, ProcessedReport, ReportMeta, Retrieval
+from ingest.types import Evidence, Fact, ProcessedReport, ReportMeta, Retrieval, Sentence
 
 
 @dataclass
@@ -53,12 +53,40 @@ class Library:
         return {key: r.meta for key, r in self.reports.items()}
 
     def facts(self, key: str) -> list[Fact]:
-        return self.reports[key].facts
+        return self._facts[key]
+
+    @cached_property
+    def _facts(self) -> dict[str, list[Fact]]:
+        """Each report's facts, none from a sentence addressed to the reader (ingest makes none; an index
+        written otherwise must not answer one either)."""
+        return {
+            key: [f for f in r.facts if not self.addressed(key, f.sentence_start, f.sentence_end)]
+            for key, r in self.reports.items()
+        }
 
     @cached_property
     def top_facts(self) -> dict[str, list[Fact]]:
         """Totals and stand-alone figures (not breakdown parts), per report."""
-        return {key: top_level(r.facts) for key, r in self.reports.items()}
+        return {key: top_level(facts) for key, facts in self._facts.items()}
+
+    def sentences(self, key: str) -> list[Sentence]:
+        """The report's sentences that an answer may quote: never one addressed to the reader (ingest/
+        instructions.py). Every answerer picks its sentences here, or checks its spans with `addressed`."""
+        return self._reported[key]
+
+    @cached_property
+    def _reported(self) -> dict[str, list[Sentence]]:
+        return {key: [s for s in r.sentences if not s.addressed] for key, r in self.reports.items()}
+
+    @cached_property
+    def _addressed(self) -> dict[str, list[tuple[int, int]]]:
+        return {
+            key: [(s.start, s.end) for s in r.sentences if s.addressed] for key, r in self.reports.items()
+        }
+
+    def addressed(self, key: str, start: int, end: int) -> bool:
+        """A span touches a sentence addressed to the reader: it must not be quoted nor give a figure."""
+        return any(a < end and start < b for a, b in self._addressed.get(key, ()))
 
     @cached_property
     def _sentence_starts(self) -> dict[str, list[int]]:
@@ -79,7 +107,8 @@ class Library:
 
     def quote_spans(self, key: str) -> list[tuple[int, int]]:
         """The report's sentences as quoted: short lines (a heading, a signature "TM. ĐẢNG ỦY / BÍ THƯ /
-        name") join each other and the next sentence, as alone they say nothing."""
+        name") join each other and the next sentence, as alone they say nothing; none addressed to the
+        reader."""
         if key not in self._quote_spans:
             self._quote_spans[key] = _merge_short(self.text(key), self.reports[key].sentences)
         return self._quote_spans[key]
@@ -110,6 +139,9 @@ def _merge_short(text: str, sentences) -> list[tuple[int, int]]:
     run_start: int | None = None
     for sentence in sentences:
         start, end = sentence.start, sentence.end
+        if sentence.addressed:
+            run_start = None  # never quoted, nor joined to what is: the short lines before it go with it
+            continue
         if len(text[start:end].split()) < MIN_QUOTE_WORDS:
             run_start = start if run_start is None else run_start
             continue

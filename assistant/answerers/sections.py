@@ -50,7 +50,7 @@ class SectionAnswerer:
             scored = [
                 (m.probability(self.features(q, key, s, found)), s)
                 for s in self.lib.reports[key].sections
-                if len(s.items) >= MIN_ITEMS
+                if len(s.items) >= MIN_ITEMS and not self.lib.addressed(key, *s.title)
             ]
             if scored:
                 p, section = max(scored, key=lambda ps: ps[0])
@@ -89,16 +89,17 @@ class SectionAnswerer:
     def _figures(self, key: str, section: Section) -> list[tuple[int, int]]:
         """The sentences of a section of results that state figures: results are given in figures."""
         text = self.lib.text(key)
-        inside = sentences_within(self.lib.reports[key].sentences, section.title[1], section.end)
+        inside = sentences_within(self.lib.sentences(key), section.title[1], section.end)
         spans = [(s.start, s.end) for s in inside if s.start >= section.title[1] and s.end <= section.end]
         return [(s, e) for s, e in spans if numbers_in(text[s:e], quantities_only=True)][:MAX_ITEMS]
 
     def _leads(self, key: str, section: Section) -> list[tuple[int, int]]:
-        """Each item's lead: its first sentence, cut at its first ";" or ":" when long."""
+        """Each item's lead: its first sentence, cut at its first ";" or ":" when long; an item that is only
+        a sentence addressed to the reader is left out."""
         text = self.lib.text(key)
         out = []
         for start, end in section.items[:MAX_ITEMS]:
-            inside = sentences_within(self.lib.reports[key].sentences, start, end)
+            inside = sentences_within(self.lib.sentences(key), start, end)
             first = inside[0] if inside else None
             s, e = (max(start, first.start), min(end, first.end)) if first else (start, end)
             if len(text[s:e].split()) > LEAD_WORDS:
@@ -106,5 +107,6 @@ class SectionAnswerer:
                 cut = next((c[1] for c in clauses if len(text[s : c[1]].split()) >= 8), e)
                 colon = text.find(": ", s, e)
                 e = min(cut, colon + 1) if colon > s and len(text[s:colon].split()) >= 8 else cut
-            out.append((s, e))
+            if not self.lib.addressed(key, s, e):
+                out.append((s, e))
         return out
