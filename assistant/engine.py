@@ -145,7 +145,7 @@ class Engine:
                 pass  # its holder is creating the store, or holds the lock for longer: open beside it
         for attempt in range(STORE_OPEN_ATTEMPTS):
             try:
-                return self._open_store()
+                return self._open_store(fresh=attempt > 0)  # not the half-made store Chroma cached
             except IndexUnusableError:
                 if attempt == STORE_OPEN_ATTEMPTS - 1:
                     raise
