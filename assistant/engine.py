@@ -128,8 +128,10 @@ class Engine:
         self.store = self._first_open()
         self._rw = ReadWriteLock()  # questions read a snapshot; a swap writes
         self._writer = threading.Lock()  # one ingest, removal or reload at a time in this process
-        self._generation = self.index.generation  # the manifest generation the snapshot was built from
-        self._snapshot = self._build()
+        self._generation = -1  # the manifest generation the snapshot was built from (none yet)
+        # Built at the first question, not here: an ingest from the command line never needs one.
+        self._snapshot: Snapshot | None = None
+        self._building = threading.Lock()
 
     def _first_open(self) -> ChunkStore:
         """Two processes creating one embedded store at once make Chroma fail (creation is a write): a
@@ -201,7 +203,10 @@ class Engine:
     def refresh(self) -> bool:
         """Reload when another process changed the index since the snapshot was built; True if it did.
         Skipped while this process is writing (its own writer swaps the snapshot when done)."""
-        if not self.index.changed_on_disk() or not self._writer.acquire(blocking=False):
+        if self._snapshot is None:
+            return False  # the first question builds from what is on disk then
+        current = not self.index.changed_on_disk() and self.index.generation == self._generation
+        if current or not self._writer.acquire(blocking=False):
             return False
         try:
             return self._catch_up()
@@ -210,19 +215,42 @@ class Engine:
 
     def _catch_up(self) -> bool:
         """(Holding self._writer.) Read the manifest again; rebuild and swap if its generation moved."""
-        self.index.refresh()
-        if self.index.generation == self._generation:
+        if self.index.changed_on_disk():
+            self.index.refresh()
+            self.store = self._open_store(fresh=True)  # another process wrote vectors
+        if self._snapshot is None or self.index.generation == self._generation:
             return False
-        self.store = self._open_store(fresh=True)
-        self._swap(self._build())
+        self._publish()
         return True
 
-    def _swap(self, nxt: Snapshot, after: Callable[[], None] | None = None) -> None:
-        with self._rw.write():
-            self._snapshot = nxt
-            self._generation = self.index.generation
+    def _publish(self, after: Callable[[], None] | None = None) -> None:
+        """Build the next snapshot aside and swap it in (if questions have been asked: else the first
+        question builds it); `after` runs once no question reads the old one."""
+        if self._snapshot is None:
             if after:
                 after()
+            return
+        generation, nxt = self.index.generation, self._build()
+        with self._rw.write():
+            self._snapshot = nxt
+            self._generation = generation
+            if after:
+                after()
+
+    def _current(self) -> Snapshot:
+        """The snapshot questions read, built on first use."""
+        snap = self._snapshot
+        if snap is not None:
+            return snap
+        with self._building:
+            if self._snapshot is None:
+                if self.index.changed_on_disk():  # another process wrote since this engine opened
+                    self.index.refresh()
+                    self.store = self._open_store(fresh=True)
+                generation = self.index.generation  # read before the records: a later change shows
+                self._snapshot = self._build()
+                self._generation = generation
+            return self._snapshot
 
     @contextmanager
     def _writing(self, wait: bool = False) -> Iterator[None]:
@@ -239,11 +267,11 @@ class Engine:
     # --- reports -------------------------------------------------------------------------------------
     @property
     def records(self) -> dict[str, ProcessedReport]:
-        return self._snapshot.reports
+        return self._current().reports
 
     @property
     def chunks(self) -> dict[str, Chunk]:
-        return self._snapshot.chunks
+        return self._current().chunks
 
     def reports(self) -> list[ReportInfo]:
         self.refresh()
@@ -283,14 +311,14 @@ class Engine:
             ingester = Ingester(self.index, self.store, show_progress, self.settings.max_file_mb)
             summary = ingester.ingest(paths, prune=prune, on_file=on_file)
             if summary.changed or self.index.generation != self._generation:
-                self._swap(self._build(), after=lambda: ingester.commit(summary))
+                self._publish(after=lambda: ingester.commit(summary))
         return summary
 
     def remove_report(self, key: str, wait: bool = False) -> str:
         """Remove one report (by key) under the writer lock."""
         with self._writing(wait):
             name = Ingester(self.index, self.store, False).remove(key)
-            self._swap(self._build())
+            self._publish()
         return name
 
     def remove_files(self, names: Iterable[str], wait: bool = False) -> list[str]:
@@ -299,7 +327,7 @@ class Engine:
             keys = [self._key_for(name) for name in names]
             ingester = Ingester(self.index, self.store, False)
             removed = [ingester.remove(key) for key in dict.fromkeys(keys)]
-            self._swap(self._build())
+            self._publish()
         return removed
 
     def _key_for(self, name: str) -> str:
@@ -329,18 +357,18 @@ class Engine:
 
     @property
     def searcher(self) -> HybridSearcher:
-        return self._snapshot.searcher
+        return self._current().searcher
 
     @property
     def snapshot(self) -> Snapshot:
         """The index as questions see it now (for tools that look inside: the fitting scripts, tests)."""
-        return self._snapshot
+        return self._current()
 
     def parse(
         self, question: str, history: list[dict] | None = None, reports: list[str] | None = None
     ) -> Question:
         """The question as search and the answerers see it (for tools that look inside)."""
-        return self._question(self._snapshot, question, history, reports)
+        return self._question(self._current(), question, history, reports)
 
     def _question(
         self, snap: Snapshot, question: str, history: list[dict] | None, reports: list[str] | None
@@ -360,7 +388,7 @@ class Engine:
         self.refresh()
         self.require_reports()
         with self._rw.read():
-            snap = self._snapshot
+            snap = self._current()
             q = self._question(snap, query, history, reports)
             return snap.searcher.search(q.query(), k or self.settings.k).passages
 
@@ -372,7 +400,7 @@ class Engine:
         self.refresh()
         self.require_reports()
         with self._rw.read():
-            snap = self._snapshot
+            snap = self._current()
             q = self._question(snap, question, history, reports)
             depth = ANSWER_PASSAGES if q.kind in _NARROW_KINDS else WIDE_ANSWER_PASSAGES
             found = snap.searcher.search(q.query(), depth)
