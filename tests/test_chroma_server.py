@@ -442,3 +442,19 @@ def test_an_embedded_store_that_fails_names_its_folder(tmp_path, fake_embedder, 
         StoreUnavailableError, match=re.escape(f"The Chroma store in {tmp_path / 'chroma'} failed")
     ):
         store.count()
+
+
+def test_a_server_that_accepts_and_never_answers_is_a_clear_error_in_bounded_time(monkeypatch, fake_embedder):
+    """Chroma's own client waits forever; ours gives up after the timeout and says so."""
+    import vectorstore.store as store
+    from ingest.errors import StoreUnavailableError
+
+    monkeypatch.setattr(store, "SERVER_TIMEOUT", 1.0)
+    with socket.socket() as listener:  # the kernel accepts connections; nobody ever reads or answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        started = time.perf_counter()
+        with pytest.raises(StoreUnavailableError, match=r"does not answer \(timed out\)"):
+            store.ChunkStore(fake_embedder, None, url)
+        assert time.perf_counter() - started < 10

@@ -25,6 +25,10 @@ from vectorstore.embedders import Embedder, LangchainEmbeddings
 
 BATCH = 16
 REASON_CHARS = 200  # a server's error text can be long; the user needs its gist
+# A Chroma server that accepts and never answers must not hang a question or an ingest: chromadb's HTTP
+# client waits forever (timeout=None), so ours gets these (connect, then any read or write), in seconds.
+SERVER_CONNECT_TIMEOUT = 3.0
+SERVER_TIMEOUT = 30.0
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,15 +43,40 @@ def _client(directory: Path | None, url: str | None):
         parsed = urlparse(url)
         if not parsed.hostname or parsed.scheme not in ("http", "https"):
             raise ConfigError(f"Chroma URL {url!r} is not valid: use http://HOST:PORT.")
-        return chromadb.HttpClient(
+        _heartbeat(url)  # chromadb's constructor asks the server with no timeout: ask first, bounded
+        client = chromadb.HttpClient(
             host=parsed.hostname,
             port=parsed.port or 8000,
             ssl=parsed.scheme == "https",
             settings=settings,
         )
+        _bound(client)
+        return client
     assert directory is not None
     directory.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(directory), settings=settings)
+
+
+def _timeout():
+    import httpx
+
+    return httpx.Timeout(SERVER_TIMEOUT, connect=SERVER_CONNECT_TIMEOUT)
+
+
+def _heartbeat(url: str) -> None:
+    """Raises httpx's error (mapped by _reaches_chroma) when the server does not answer in time."""
+    import httpx
+
+    httpx.get(f"{url.rstrip('/')}/api/v2/heartbeat", timeout=_timeout()).raise_for_status()
+
+
+def _bound(client) -> None:
+    """Give chromadb's HTTP session our timeouts (it has no setting for them)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = _timeout()
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
