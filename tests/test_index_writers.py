@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -280,9 +281,12 @@ def index_state(index: Path) -> dict:
         "reports": sorted((e["doc"], e["hash"], e["chunks"]) for e in entries.values()),
         "vectors": vectors,
         "total": engine.store.count(),
-        # as a set of lines: the four invented reports are near-twins, so their order follows scores that
-        # tie, and the approximate vector index may break ties by insertion order
-        "answer": sorted(engine.ask("Đã xử lý kỷ luật bao nhiêu đảng viên?").text.splitlines()),
+        # as a set of lines without their [n]: the four invented reports are near-twins, so their order
+        # follows scores that tie, and the approximate vector index may break ties by insertion order
+        "answer": sorted(
+            re.sub(r"\[\d+\]", "", line)
+            for line in engine.ask("Đã xử lý kỷ luật bao nhiêu đảng viên?").text.splitlines()
+        ),
     }
 
 
