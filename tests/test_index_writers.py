@@ -186,7 +186,7 @@ def test_folders_that_fight_back(tmp_path):
     assert "not a regular file (a socket)" in out and "ong.txt" in out
     assert "khong_lo.txt: the file is 200.0 MB, over the limit of 50 MB" in out and "--max-size" in out
     assert indexed_files(index) == ["tot.txt"]
-    assert seconds < 60  # the big file is refused by its size, not read
+    assert seconds < 90  # the big file is refused by its size, not read (reading it took minutes)
 
     small_limit = cli("ingest", str(folder / "tot.txt"), "--index", str(tmp_path / "i2"), *HASHING)
     assert small_limit.returncode == 0
