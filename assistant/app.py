@@ -55,21 +55,8 @@ CONFIRM_REMOVE_JS = """(token, pending, selected) => [token ? (confirm('Xoá bá
 STATUS_POLL_SECONDS = 1.5
 
 
-def build_app(
-    engine: Engine,
-    uploads_dir: Path | None = None,
-    max_upload_mb: int | None = None,
-    *,
-    samples: Engine | None = None,
-    indexer: BackgroundIndexer | None = None,
-    login_required: bool | None = None,
-) -> gr.Blocks:
-    """The Gradio UI over a finished engine (the user's reports). `samples`: the fictional samples' own
-    engine, shown while the user has no reports; `indexer`: a folder being indexed in the background.
-    Launch it with `launch_options()`."""
-    app = ChatApp(
-        engine, uploads_dir, max_upload_mb, samples=samples, indexer=indexer, login_required=login_required
-    )
+def build_app(app: ChatApp) -> gr.Blocks:
+    """The Gradio UI over the app's handlers (its engines finished). Launch it with `launch_options()`."""
     engine = app.engine
     choices = report_choices(engine)
     indexing = app.indexing_state()
@@ -290,8 +277,8 @@ def purge_legacy_samples(engine: Engine) -> int:
     """Remove the samples an old version copied into the real index (sources under <index>/samples/)."""
     folder = (engine.settings.index_dir / "samples").resolve()
     keys = [r.key for r in engine.reports() if Path(r.source).resolve().parent == folder]
-    for key in keys:
-        engine.remove_report(key)
+    if keys:
+        engine.remove_files(keys)  # one removal, one new snapshot
     names = {name for name, _ in sample_reports()}
     for copy in folder.glob("*.txt") if folder.is_dir() else []:
         if copy.name in names:
@@ -350,7 +337,7 @@ def serve(
         print(f"Chưa gỡ được các báo cáo mẫu cũ khỏi chỉ mục thật: {exc}", flush=True)
     indexer = folder_indexer(engine, Path(reports_dir)) if reports_dir is not None else None
     samples = open_samples(engine) if indexer is None and not engine.records else None
-    demo = build_app(engine, samples=samples, indexer=indexer, login_required=bool(auth))
+    demo = build_app(ChatApp(engine, samples=samples, indexer=indexer, login_required=bool(auth)))
     threading.Thread(target=_warm_up, args=(samples or engine,), daemon=True).start()
     demo.queue(default_concurrency_limit=4)
     try:

@@ -215,9 +215,7 @@ class Engine:
 
     def _catch_up(self) -> bool:
         """(Holding self._writer.) Read the manifest again; rebuild and swap if its generation moved."""
-        if self.index.changed_on_disk():
-            self.index.refresh()
-            self.store = self._open_store(fresh=True)  # another process wrote vectors
+        self._reread_if_changed()
         if self._snapshot is None or self.index.generation == self._generation:
             return False
         self._publish()
@@ -244,13 +242,18 @@ class Engine:
             return snap
         with self._building:
             if self._snapshot is None:
-                if self.index.changed_on_disk():  # another process wrote since this engine opened
-                    self.index.refresh()
-                    self.store = self._open_store(fresh=True)
+                self._reread_if_changed()  # another process may have written since this engine opened
                 generation = self.index.generation  # read before the records: a later change shows
                 self._snapshot = self._build()
                 self._generation = generation
             return self._snapshot
+
+    def _reread_if_changed(self) -> None:
+        """The manifest and the store afresh when another process replaced the manifest (and so may have
+        written vectors this process's open store cannot see)."""
+        if self.index.changed_on_disk():
+            self.index.refresh()
+            self.store = self._open_store(fresh=True)
 
     @contextmanager
     def _writing(self, wait: bool = False) -> Iterator[None]:
@@ -316,10 +319,7 @@ class Engine:
 
     def remove_report(self, key: str, wait: bool = False) -> str:
         """Remove one report (by key) under the writer lock."""
-        with self._writing(wait):
-            name = Ingester(self.index, self.store, False).remove(key)
-            self._publish()
-        return name
+        return self.remove_files([key], wait)[0]
 
     def remove_files(self, names: Iterable[str], wait: bool = False) -> list[str]:
         """Remove the reports named by file name, path or key; every name must match one."""

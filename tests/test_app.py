@@ -599,7 +599,7 @@ def test_ask_through_gradio_client(shared_engine):
 
     from assistant.app import build_app
 
-    demo = build_app(shared_engine)
+    demo = build_app(ChatApp(shared_engine))
     demo.queue()
     port = free_port()
     demo.launch(
