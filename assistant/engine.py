@@ -42,6 +42,7 @@ from vectorstore.store import ChunkStore, forget_open_stores
 ANSWER_PASSAGES = 8
 WIDE_ANSWER_PASSAGES = 12  # why, list and "which reports" answers draw on more passages
 STORE_OPEN_ATTEMPTS = 5  # an embedded store being created by another process is ready within seconds
+STORE_CREATION_WAIT = 60.0  # seconds to wait for another process creating the embedded store
 _NARROW_KINDS = {QuestionKind.COUNT, QuestionKind.FACT, QuestionKind.PROVINCE}
 
 
@@ -134,20 +135,25 @@ class Engine:
         self._building = threading.Lock()
 
     def _first_open(self) -> ChunkStore:
-        """Two processes creating one embedded store at once make Chroma fail (creation is a write): a
-        new store is created under the writer lock, and an open that met a creation still in progress
-        is tried again."""
+        """Two processes creating one embedded store at once make Chroma fail (creation is a write, and
+        its folder appears before its tables): a store is created under the writer lock and marked ready;
+        until it is, others wait for the lock (its holder is creating it) or create it themselves."""
         if self.settings.chroma_url:
             return self._open_store()
-        if not self.index.chroma_dir.exists():
+        deadline = time.monotonic() + STORE_CREATION_WAIT
+        while not self.index.store_ready:
             try:
                 with WriterLock(self.settings.index_dir):
-                    return self._open_store()
+                    store = self._open_store()
+                    self.index.store_ready_path.touch()
+                    return store
             except IndexBusyError:
-                pass  # its holder is creating the store, or holds the lock for longer: open beside it
+                if time.monotonic() > deadline:
+                    break  # its holder takes long: open beside it, as below
+                time.sleep(0.2)
         for attempt in range(STORE_OPEN_ATTEMPTS):
             try:
-                return self._open_store(fresh=attempt > 0)  # not the half-made store Chroma cached
+                return self._open_store(fresh=attempt > 0)  # not a half-made store Chroma cached
             except IndexUnusableError:
                 if attempt == STORE_OPEN_ATTEMPTS - 1:
                     raise

@@ -308,3 +308,38 @@ def test_sigkill_during_ingest_then_ingest_again_equals_a_clean_ingest(tmp_path)
         assert again.returncode == 0, again.stderr
         assert index_state(index) == expected, f"killed after {recorded} reports and {then} s"
     assert killed_with_work_left >= 4  # the kills did land mid-ingest
+
+
+def test_a_locked_embedded_store_is_waited_for_and_other_failures_are_not(monkeypatch):
+    """SQLite's "database is locked" while another process writes is momentary: the call is repeated.
+    Any other failure reaches the user at once."""
+    from vectorstore import store
+
+    monkeypatch.setattr(store, "LOCKED_FIRST_PAUSE", 0.01)
+    calls = []
+
+    def busy_twice() -> str:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise RuntimeError("error returned from database: (code: 5) database is locked")
+        return "done"
+
+    assert store._until_unlocked(busy_twice) == "done" and len(calls) == 3
+
+    def broken() -> None:
+        calls.append(1)
+        raise RuntimeError("no such table: collections")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="no such table"):
+        store._until_unlocked(broken)
+    assert len(calls) == 1
+
+
+def test_a_new_embedded_store_is_marked_ready_once_created(tmp_path):
+    """Its folder appears before Chroma's tables exist, so others open it only once it is marked."""
+    from assistant.engine import Engine
+    from assistant.settings import Settings
+
+    engine = Engine(Settings.from_env(tmp_path / "index", embedder="hashing"))
+    assert engine.index.store_ready and engine.store.count() == 0

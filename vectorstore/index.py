@@ -141,8 +141,15 @@ class IndexDir:
         self.manifest_path = root / "manifest.json"
         self.docs_dir = root / "docs"
         self.chroma_dir = root / "chroma"
+        # Written once the embedded store has been created whole: its folder appears before Chroma has
+        # finished creating its tables, so the folder alone cannot say another process may open it.
+        self.store_ready_path = root / "chroma.ready"
         self._stamp = self._disk_stamp()
         self.manifest = self._read_manifest()
+
+    @property
+    def store_ready(self) -> bool:
+        return self.store_ready_path.exists() and self.chroma_dir.exists()
 
     def _disk_stamp(self) -> tuple[int, int, int] | None:
         """What changes whenever the manifest is replaced: cheap enough to check before every question."""

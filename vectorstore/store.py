@@ -14,6 +14,7 @@ connection on the next request, so nothing here has to reconnect.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -29,6 +30,11 @@ REASON_CHARS = 200  # a server's error text can be long; the user needs its gist
 # client waits forever (timeout=None), so ours gets these (connect, then any read or write), in seconds.
 SERVER_CONNECT_TIMEOUT = 3.0
 SERVER_TIMEOUT = 30.0
+# An embedded store is one SQLite file: while another process writes to it, a call can meet "database is
+# locked" (SQLITE_BUSY) after SQLite's own wait. That is momentary, so the call is repeated, backing off,
+# for up to this long before the user is told.
+LOCKED_WAIT_SECONDS = 60.0
+LOCKED_FIRST_PAUSE = 0.2
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -117,13 +123,34 @@ def _failure(exc: BaseException) -> tuple[str, str] | None:
     return None
 
 
+def _locked(exc: BaseException) -> bool:
+    """SQLite's busy error, from an embedded store another process is writing to."""
+    return any("database is locked" in str(current) for current in _chain(exc))
+
+
+def _until_unlocked(call: Callable[[], R]) -> R:
+    """The call, repeated with growing pauses while the embedded store's database is locked."""
+    deadline = time.monotonic() + LOCKED_WAIT_SECONDS
+    pause = LOCKED_FIRST_PAUSE
+    while True:
+        try:
+            return call()
+        except Exception as exc:
+            if not _locked(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 5.0)
+
+
 def _reaches_chroma(method: Callable[P, R]) -> Callable[P, R]:
-    """Turn Chroma being down or failing, in a ChunkStore method, into one StoreUnavailableError."""
+    """Turn Chroma being down or failing, in a ChunkStore method, into one StoreUnavailableError. Each
+    method is one step that may be repeated whole (writes are per batch, by id), so a locked embedded
+    store is waited for here."""
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return method(*args, **kwargs)
+            return _until_unlocked(lambda: method(*args, **kwargs))
         except ReportAssistantError:
             raise  # already says what to do (ours, an embedder's, or an inner call's)
         except Exception as exc:
@@ -210,27 +237,32 @@ class ChunkStore:
         )
 
     @_reaches_chroma
+    def _add_batch(self, collection, texts: list[str], metadatas: list[dict], ids: list[str]) -> None:
+        """One batch: the step repeated when the store was locked (LangChain's add_texts upserts by id)."""
+        collection.add_texts(texts=texts, metadatas=metadatas, ids=ids)
+
     def add(self, chunks: list[Chunk], on_batch: Callable[[int], None] | None = None) -> None:
         """Embed and store chunks in batches; `on_batch(n)` reports progress."""
         for i in range(0, len(chunks), BATCH):
             batch = chunks[i : i + BATCH]
-            self._chroma.add_texts(
-                texts=[c.embed_text() for c in batch],
-                metadatas=[chunk_metadata(c) for c in batch],
-                ids=[c.id for c in batch],
+            self._add_batch(
+                self._chroma,
+                [c.embed_text() for c in batch],
+                [chunk_metadata(c) for c in batch],
+                [c.id for c in batch],
             )
             if on_batch:
                 on_batch(len(batch))
 
-    @_reaches_chroma
     def add_sentences(self, doc_key: str, prefix: str, texts: list[tuple[int, int, int, str]]) -> None:
         """Embed and store sentences given as (position, start, end, text)."""
         for i in range(0, len(texts), BATCH):
             batch = texts[i : i + BATCH]
-            self._sentences.add_texts(
-                texts=[text for *_, text in batch],
-                metadatas=[{"doc_key": doc_key, "start": start, "end": end} for _, start, end, _ in batch],
-                ids=[sentence_id(prefix, position) for position, *_ in batch],
+            self._add_batch(
+                self._sentences,
+                [text for *_, text in batch],
+                [{"doc_key": doc_key, "start": start, "end": end} for _, start, end, _ in batch],
+                [sentence_id(prefix, position) for position, *_ in batch],
             )
 
     @_reaches_chroma
