@@ -55,6 +55,10 @@ ENGLISH_STOPWORDS: frozenset[str] = frozenset(_lines("english_stopwords.txt"))
 RESTORE_WORDS: dict[str, str] = {row[0]: row[1] for row in _table("restore_words.tsv")}
 
 # --- figures -------------------------------------------------------------------------------------------------
+# Opposed time qualifiers (folded): side -> (its opposite, the English words that ask for the side).
+OPPOSED_QUALIFIERS: dict[str, tuple[str, frozenset[str]]] = {
+    row[0]: (row[1], frozenset(_column(row, 2).split())) for row in _table("opposed_qualifiers.tsv")
+}
 # Verb phrases that say what a figure counts: surface form -> canonical key ("xử lý kỷ luật" -> "discipline").
 PREDICATES: dict[str, str] = {row[0]: row[1] for row in _table("predicates.tsv")}
 _KEYS = _table("predicate_keys.tsv")
@@ -116,6 +120,10 @@ REPORT_NAMING: tuple[str, ...] = tuple(_KINDS["naming"])
 # --- the parts of a report ------------------------------------------------------------------------------------
 # Role (results, shortcomings, causes, lessons, difficulties, tasks, targets) -> its phrases, Vietnamese and English.
 SECTION_ROLES: dict[str, tuple[str, ...]] = _roles("section_roles.tsv")
+# Parts that answer opposite questions: role asked -> the roles opposed to it.
+OPPOSED_ROLES: dict[str, frozenset[str]] = {
+    row[0]: frozenset(_column(row, 1).split()) for row in _table("opposed_roles.tsv")
+}
 # Words opening the items of an enumeration without numbers ("một là", "thứ hai").
 ENUMERATIONS: tuple[str, ...] = tuple(_lines("enumerations.txt"))
 

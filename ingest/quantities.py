@@ -32,6 +32,9 @@ _APPROX_AFTER_RE = re.compile(
 _SKIP_BEFORE_RE = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{alternation(number_words('reference'))})(?:\s+số)?\s*[-–]?\s*$", re.IGNORECASE
 )
+_DOCUMENT_BEFORE_RE = re.compile(
+    rf"{_NOT_LETTER_BEFORE}(?:{alternation(number_words('document'))})(\s+số)?\s*$", re.IGNORECASE
+)
 _YEAR_BEFORE_RE = re.compile(
     rf"{_NOT_LETTER_BEFORE}(?:{alternation(number_words('year_before'))}|tháng\s+[0-9]{{1,2}})\s*$",
     re.IGNORECASE,
@@ -154,6 +157,12 @@ def _describe(text: str, num: Quantity, limit: int) -> None:
     num.phrase_end = words[-1].end() if words else num.unit_end
 
 
+def _names_document(text: str, tok: Token, num: Quantity) -> bool:
+    """After a kind of document, a number names one ("Nghị quyết 05", "Kế hoạch 45/KH-UBND") unless it
+    counts a known noun ("hướng dẫn 247 cơ sở")."""
+    return not num.unit_known or text[tok.end : tok.end + 1] in ("-", "/")
+
+
 def _ratio_is_date(text: str, tok: Token, before: str, num: Quantity) -> bool:
     a, b = (int(x) for x in tok.raw.split("/"))
     if _DATE_BEFORE_RE.search(before) or _YEAR_AFTER_RE.match(text[tok.end : tok.end + 8]):
@@ -178,6 +187,8 @@ def quantities_in(text: str, tokens: list[Token], start: int, end: int) -> list[
             continue  # a reference "Chỉ thị 05", an ordinal "lần thứ 19", an enumerator "(1)"
         num = Quantity(tok.start, tok.end, tok.raw, tok.value, tok.start)
         _describe(text, num, end)
+        if (doc := _DOCUMENT_BEFORE_RE.search(before)) and (doc.group(1) or _names_document(text, tok, num)):
+            continue  # "Nghị quyết số 05" always names one
         if tok.kind == "ratio" and _ratio_is_date(text, tok, before, num):
             continue
         if tok.kind == "num" and _is_year(text, tok, before, num.unit_known):

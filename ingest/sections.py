@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ingest.lexicon import ENUMERATIONS, SECTION_ROLES, alternation
+from ingest.lexicon import ENUMERATIONS, OPPOSED_ROLES, SECTION_ROLES, alternation
 from ingest.normalize import fold
 from ingest.tokens import words
 from ingest.types import Section
@@ -82,6 +82,22 @@ def role_of(title: str, lead: bool = False) -> str:
         return ""
     position, role = min(hits)
     return role if lead or position < HEADING_ROLE_WORDS else ""
+
+
+def roles_named(text: str) -> set[str]:
+    """Every part of a report the text names anywhere ("bên cạnh những thuận lợi, còn có khó khăn" ->
+    advantages and difficulties)."""
+    padded = f" {' '.join(words(text))} "
+    return {role for role, phrase in _ROLE_PHRASES if f" {phrase} " in padded}
+
+
+def names_opposite_part(asked: str, text: str) -> bool:
+    """The text names a part opposed to the one asked for, and not that one."""
+    opposite = OPPOSED_ROLES.get(asked)
+    if not opposite:
+        return False
+    named = roles_named(text)
+    return bool(named & opposite) and asked not in named
 
 
 @dataclass

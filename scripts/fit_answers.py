@@ -50,14 +50,25 @@ PRIORS = {
             "list",
             "meaning",
             "local",
+            "opposed",
         ),
-        (3.0, 2.0, 1.0, -1.5, 3.0, 2.0, 3.0, 0.5, 1.5, 2.0, 0.0, 0.0),
+        (3.0, 2.0, 1.0, -1.5, 3.0, 2.0, 3.0, 0.5, 1.5, 2.0, 0.0, 0.0, -3.0),
         -2.0,
         0.5,
     ),
     "sentence": Model(
-        ("words", "english_words", "no_words", "meaning", "prior", "cause", "cause_section", "name"),
-        (10.0, 0.0, -20.0, 0.0, 2.0, 1.0, 2.0, 3.0),
+        (
+            "words",
+            "english_words",
+            "no_words",
+            "meaning",
+            "prior",
+            "cause",
+            "cause_section",
+            "name",
+            "other_part",
+        ),
+        (10.0, 0.0, -20.0, 0.0, 2.0, 1.0, 2.0, 3.0, -3.0),
         -4.5,
         0.5,
     ),
@@ -273,6 +284,9 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="an index of the shared reports (default: a new one)")
     parser.add_argument("--xquad-index", type=Path, help="an index of the xquad-dev articles (default: new)")
     parser.add_argument("--write", action="store_true", help="write assistant/answerers/models.json")
+    parser.add_argument(
+        "--only", choices=["figure", "sentence"], help="fit and write this model only, keep the others"
+    )
     parser.add_argument("--l2", type=float, default=10.0, help="how strongly weights are held to the prior")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ra-fit-") as tmp:
@@ -283,11 +297,15 @@ def main() -> None:
         gold = load_gold(args.shared / "eval" / "public.json") + load_gold(args.shared / "eval" / "dev.json")
         xquad = load_gold(args.shared / "eval" / "xquad-dev" / "gold.json")
         fitted = dict(models())
-        sentences = sentence_groups(engine, gold) + sentence_groups(general, xquad)
+        sentences = (
+            [] if args.only == "figure" else sentence_groups(engine, gold) + sentence_groups(general, xquad)
+        )
         for name, groups in (
             ("figure", figure_groups(engine, gold)),
             ("sentence", sentences),
         ):
+            if args.only and name != args.only:
+                continue
             old = PRIORS[name]
             new = fit_ranked(groups, old, args.l2)
             print(f"{name} model: {dict(zip(new.features, new.weights, strict=True))}, bias {new.bias}")
@@ -296,9 +314,10 @@ def main() -> None:
             if name == "figure":
                 calibration(groups, new, "measure")
             fitted[name] = new
-        fitted["sentence_accept"] = fit_accept(
-            sentences, fitted["sentence"], PRIORS["sentence_accept"], args.l2
-        )
+        if args.only != "figure":
+            fitted["sentence_accept"] = fit_accept(
+                sentences, fitted["sentence"], PRIORS["sentence_accept"], args.l2
+            )
         if args.write:
             save(fitted, {"note": "Fitted by scripts/fit_answers.py on the fitting half."})
 

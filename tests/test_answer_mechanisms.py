@@ -96,3 +96,18 @@ def test_the_decision_to_quote_grows_with_the_best_sentences_score(engine):
     strong = [(6.0, None, ""), (-7.0, None, "")]
     assert quotes.accepts(q, strong) or not quotes.accepts(q, weak)
     assert quotes.accept_features(q, strong)["score"] > quotes.accept_features(q, weak)["score"]
+
+
+def test_opposed_time_qualifiers_tell_before_from_after():
+    """ "sau hợp nhất" is not answered by a clause that says "trước hợp nhất"; a clause that says both
+    (or neither) is not opposed; English "after the merger" asks the same as "sau hợp nhất"."""
+    from ingest.qualifiers import opposed, qualified
+    from ingest.tokens import words
+
+    after = qualified(words("Sau hợp nhất, ban chấp hành có bao nhiêu ủy viên?"))
+    before_clause = qualified(words("Ban chấp hành (trước hợp nhất) do đại hội bầu 09 đồng chí."))
+    both = qualified(words("Trước hợp nhất 09 đồng chí, sau hợp nhất 13 đồng chí."))
+    assert opposed(after, before_clause)
+    assert not opposed(after, both)
+    assert not opposed(after, qualified(words("Ban chấp hành được chỉ định 13 đồng chí.")))
+    assert qualified(("after", "the", "hop", "nhat")) == {("sau", "hop")}

@@ -380,3 +380,19 @@ def test_is_part_needs_the_label_not_only_the_value() -> None:
     admitted = _one(facts, 3, predicate="kết nạp")
     assert not is_part(admitted, facts)
     assert is_part(_one(facts, 3, predicate="khiển trách"), facts)
+
+
+def test_a_number_after_a_kind_of_document_names_it_unless_it_counts_a_known_noun():
+    """ "Chỉ thị 05", "Kế hoạch 45/KH-UBND", "Nghị quyết số 12": references; "hướng dẫn 247 cơ sở": the
+    same word as a verb, counting establishments."""
+    counted = _facts("Năm 2024, Sở đã hướng dẫn 247 cơ sở ghi nhãn hàng hóa.\n")
+    assert [(f.value, f.unit) for f in counted] == [(247.0, "cơ sở")]
+    references = _facts(
+        "Thực hiện Kế hoạch 45/KH-UBND, Chỉ thị 05 và Nghị quyết số 12 đảng viên được học tập.\n"
+    )
+    assert references == []
+
+
+def test_the_partys_words_for_admission_are_an_admission():
+    fact = _facts("Trong năm, có 45 quần chúng ưu tú được đứng vào hàng ngũ của Đảng.\n")[0]
+    assert fact.value == 45 and canonical_predicate(fact.predicate) == "admission"

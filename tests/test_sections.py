@@ -86,3 +86,21 @@ def test_a_heading_names_its_part_by_its_first_words():
     assert role_of("3. Bài học kinh nghiệm") == "lessons"
     assert role_of("1. Công tác lãnh đạo thực hiện nhiệm vụ chính trị") == ""  # "nhiệm vụ" comes late
     assert role_of("Với thành tựu đạt được, Đảng bộ rút ra 06 bài học kinh nghiệm:", lead=True) == "lessons"
+
+
+def test_a_sentence_naming_only_the_opposite_part_does_not_answer_for_the_part_asked():
+    """Advantages do not answer a question about difficulties; a report's "bên cạnh những thuận lợi, còn có
+    khó khăn:" names both and still does."""
+    from ingest.sections import names_opposite_part, roles_named
+
+    assert roles_named("Bên cạnh những thuận lợi, còn có khó khăn, thách thức:") >= {
+        "advantages",
+        "difficulties",
+    }
+    assert names_opposite_part(
+        "difficulties", "Năm qua, xã triển khai nhiệm vụ trong điều kiện nhiều thuận lợi."
+    )
+    assert not names_opposite_part(
+        "difficulties", "Bên cạnh những thuận lợi, còn có khó khăn: giá vật tư tăng."
+    )
+    assert not names_opposite_part("lessons", "Năm qua có nhiều thuận lợi.")  # no part opposed to lessons

@@ -12,10 +12,11 @@ from assistant.question import Question, QuestionKind
 from assistant.wording import approximation_word, count_word, english_word, gloss, phrase
 from ingest.facts import predicate_matches
 from ingest.glossary import english_participle
-from ingest.lexicon import PREDICATES, STOPWORDS, predicates_flagged, units_tagged
+from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
 from ingest.normalize import fold
 from ingest.numbers import format_number
 from ingest.periods import without_terms
+from ingest.qualifiers import opposed, qualified
 from ingest.tokens import words
 from ingest.types import Evidence, Fact, FactPart, Retrieval
 
@@ -29,6 +30,7 @@ _SCENE_VERBS = predicates_flagged("scene")
 _PREDICATE_FORMS: dict[str, list[str]] = {}
 for _form, _key in PREDICATES.items():
     _PREDICATE_FORMS.setdefault(_key, []).append(_form)
+_PASSIVE = frozenset(number_words("passive"))
 _PEOPLE_UNITS = {fold(u) for u in units_tagged("people")}
 _PERSON_NOUNS = {fold(u) for u in units_tagged("person")}
 
@@ -65,6 +67,7 @@ class CountAnswerer:
         near = self.lib.overlap(q, f"{clause} {fact.section} {counted}") / 3.0
         unit = bool(q.units) and self._unit_hit(q, fact)
         people = bool(q.units) and not unit and self._people_for_people(q, fact)
+        meaning = found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end)
         return {
             "verb": float(bool(q.predicates) and any(self._does(fact, key) for key in q.predicates)),
             "unit": float(unit),
@@ -76,8 +79,9 @@ class CountAnswerer:
             "total": float(fact in self.lib.top_facts[fact.doc_key]),
             "target": float(q.wants_target and fact.target is not None),
             "list": float(q.wants_list and len(self._siblings(fact)) > 1),
-            "meaning": found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end),
+            "meaning": meaning,
             "local": self.lib.overlap(q, self._around(fact)) / 3.0,
+            "opposed": float(opposed(qualified(q.words), qualified(words(f"{clause} {fact.section}")))),
         }
 
     def _around(self, fact: Fact) -> str:
@@ -291,12 +295,33 @@ class CountAnswerer:
             amount = f"{qualifier}{number} {gloss(noun, lang)}".strip()
             what = ""
         verb = gloss(fact.predicate, lang)
-        head = f"{what}{verb} {amount}".strip() if verb and not what else f"{what}{amount}"
+        after = self._verb_after(fact)
+        if after and not what:
+            head = f"{amount} {gloss(after, lang)}"  # "120 đoàn viên ưu tú đứng vào hàng ngũ của Đảng"
+        elif verb and not what:
+            head = f"{verb} {amount}".strip()
+        else:
+            head = f"{what}{amount}"
         if not verb and not what and fact.subject and fact.subject != noun:
             head = f"{gloss(fact.subject, lang)}: {amount}"
         return head + self._extras(
             fact, lang, lambda p: f"{gloss(p.label, lang)}: {format_number(p.value, lang)}"
         )
+
+    def _verb_after(self, fact: Fact) -> str:
+        """The verb as the report wrote it when it follows the figure ("... được đứng vào hàng ngũ của
+        Đảng"), so the figure is stated in the report's order; "" when it comes first."""
+        if not fact.predicate:
+            return ""
+        text = self.lib.text(fact.doc_key)
+        tail = text[fact.end : fact.sentence_end]
+        at = tail.lower().find(fact.predicate.lower())
+        before = text[fact.sentence_start : fact.start].lower()
+        if at < 0 or fact.predicate.lower() in before:
+            return ""
+        lead = tail[:at].split()
+        passive = lead[-1] if lead and lead[-1].lower() in _PASSIVE else ""  # "được", "bị"
+        return f"{passive} {tail[at : at + len(fact.predicate)]}".strip()
 
     def _extras(self, fact: Fact, lang: str, part: Callable[[FactPart], str]) -> str:
         """ "(34.84%; trong đó khiển trách: 30, ...; chỉ tiêu: 400 đảng viên)": the share, the breakdown

@@ -10,7 +10,7 @@ from assistant.wording import phrase, quote_line
 from ingest.lexicon import cues, words_regex
 from ingest.names import names_a_person
 from ingest.normalize import fold
-from ingest.sections import parse_heading
+from ingest.sections import names_opposite_part, parse_heading
 from ingest.types import Evidence, Passage, Retrieval
 
 # Compound words of the question form (pyvi joins them too): never the thing asked about.
@@ -73,6 +73,8 @@ class QuoteAnswerer:
             "cause": float(why and bool(_CAUSE_RE.search(sentence))),
             "cause_section": float(why and has_cue("why", f"{ev.section} {title}")),
             "name": float(q.asks_who and names_a_person(sentence)),
+            # "trong điều kiện có nhiều thuận lợi" does not answer a question about the difficulties
+            "other_part": float(bool(q.part) and names_opposite_part(q.part, f"{title} {sentence}")),
         }
 
     def _scored(self, q: Question, found: Retrieval) -> list[tuple[float, Evidence, str]]:

@@ -1,0 +1,37 @@
+"""Opposed time qualifiers: "sau hợp nhất" asks for what holds after the merger, so a figure whose clause
+or section says "trước hợp nhất" does not answer it, though every word but one is shared."""
+
+from __future__ import annotations
+
+from ingest.lexicon import ENGLISH_STOPWORDS, OPPOSED_QUALIFIERS, STOPWORDS
+
+REACH = 2  # the qualified word stands this close after its qualifier ("sau khi hợp nhất", "after the merger")
+_FUNCTION_WORDS = STOPWORDS | ENGLISH_STOPWORDS
+
+
+def _side(word: str) -> str | None:
+    if word in OPPOSED_QUALIFIERS:
+        return word
+    return next((side for side, (_, english) in OPPOSED_QUALIFIERS.items() if word in english), None)
+
+
+def qualified(folded_words: list[str] | tuple[str, ...]) -> set[tuple[str, str]]:
+    """(side, word) for each qualifier and the content word right after it: {("sau", "hop")}."""
+    out: set[tuple[str, str]] = set()
+    for i, word in enumerate(folded_words):
+        side = _side(word)
+        if side is None:
+            continue
+        after = [w for w in folded_words[i + 1 : i + 2 + REACH] if w not in _FUNCTION_WORDS]
+        out.update((side, w) for w in after[:1])
+    return out
+
+
+def opposed(asked: set[tuple[str, str]], context: set[tuple[str, str]]) -> bool:
+    """The context qualifies a word asked about by the opposite side only ("trước hợp nhất" for "sau
+    hợp nhất")."""
+    for side, word in asked:
+        opposite = OPPOSED_QUALIFIERS[side][0]
+        if (opposite, word) in context and (side, word) not in context:
+            return True
+    return False
