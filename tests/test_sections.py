@@ -104,3 +104,21 @@ def test_a_sentence_naming_only_the_opposite_part_does_not_answer_for_the_part_a
         "difficulties", "Bên cạnh những thuận lợi, còn có khó khăn: giá vật tư tăng."
     )
     assert not names_opposite_part("lessons", "Năm qua có nhiều thuận lợi.")  # no part opposed to lessons
+
+
+def test_an_item_of_figure_clauses_is_quoted_whole_and_a_long_item_is_cut():
+    """A target line "90% ...; trên 90% ...; dưới 1,5%" states a figure in every clause: cutting it at
+    the first ";" would drop claims. A long item of words alone is cut to its lead."""
+    from assistant.answerers.sections import SectionAnswerer
+
+    figures = (
+        "90% chi bộ hoàn thành tốt nhiệm vụ trong năm; trên 90% đảng viên hoàn thành tốt nhiệm vụ được giao; "
+        "đảng viên không hoàn thành nhiệm vụ dưới 1,5% tổng số đảng viên của toàn đảng bộ xã."
+    )
+    words_only = (
+        "Phát huy vai trò của người đứng đầu trong lãnh đạo, chỉ đạo thực hiện nhiệm vụ chính trị ở cơ sở; "
+        "tăng cường kiểm tra, giám sát việc thực hiện quy chế làm việc và quy chế dân chủ ở cơ sở."
+    )
+    assert len(figures.split()) > 30
+    assert SectionAnswerer._figures_throughout(figures, 0, len(figures))
+    assert not SectionAnswerer._figures_throughout(words_only, 0, len(words_only))

@@ -5,6 +5,8 @@ the part they play, the question's words in their heading and items, and their m
 
 from __future__ import annotations
 
+import re
+
 from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import model
 from assistant.labels import answer_label
@@ -19,6 +21,9 @@ MIN_ITEMS = 2
 MAX_ITEMS = 12
 MAX_REPORTS = 3
 LEAD_WORDS = 30  # an item's first sentence longer than this is cut at its first ";" or ":"
+# ... unless its later clauses state figures ("90% ... ; trên 90% đảng viên ...; dưới 1,5%"): each is a
+# claim of its own (a list of targets), kept whole up to this length.
+FIGURES_ITEM_WORDS = 60
 
 
 class SectionAnswerer:
@@ -93,6 +98,16 @@ class SectionAnswerer:
         spans = [(s.start, s.end) for s in inside if s.start >= section.title[1] and s.end <= section.end]
         return [(s, e) for s, e in spans if numbers_in(text[s:e], quantities_only=True)][:MAX_ITEMS]
 
+    @staticmethod
+    def _figures_throughout(text: str, start: int, end: int) -> bool:
+        """A sentence of figure clauses, short enough to quote whole."""
+        clauses = [c for c in re.split(r"[;:]", text[start:end]) if c.strip()]
+        return (
+            len(text[start:end].split()) <= FIGURES_ITEM_WORDS
+            and len(clauses) > 1
+            and all(numbers_in(c, quantities_only=True) for c in clauses)
+        )
+
     def _leads(self, key: str, section: Section) -> list[tuple[int, int]]:
         """Each item's lead: its first sentence, cut at its first ";" or ":" when long; an item that is only
         a sentence addressed to the reader is left out."""
@@ -102,7 +117,7 @@ class SectionAnswerer:
             inside = sentences_within(self.lib.sentences(key), start, end)
             first = inside[0] if inside else None
             s, e = (max(start, first.start), min(end, first.end)) if first else (start, end)
-            if len(text[s:e].split()) > LEAD_WORDS:
+            if len(text[s:e].split()) > LEAD_WORDS and not self._figures_throughout(text, s, e):
                 clauses = [c for c in (first.clauses if first else ()) if c[0] >= s]
                 cut = next((c[1] for c in clauses if len(text[s : c[1]].split()) >= 8), e)
                 colon = text.find(": ", s, e)
