@@ -29,9 +29,7 @@ def qualified(folded_words: list[str] | tuple[str, ...]) -> set[tuple[str, str]]
 
 def opposed(asked: set[tuple[str, str]], context: set[tuple[str, str]]) -> bool:
     """The context qualifies a word asked about by the opposite side only ("trước hợp nhất" for "sau
-    hợp nhất")."""
-    for side, word in asked:
-        opposite = OPPOSED_QUALIFIERS[side][0]
-        if (opposite, word) in context and (side, word) not in context:
-            return True
-    return False
+    hợp nhất"); a question asking for both sides (a comparison) is answered by either."""
+    if asked & context:
+        return False
+    return any((OPPOSED_QUALIFIERS[side][0], word) in context for side, word in asked)

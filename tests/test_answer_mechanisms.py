@@ -59,6 +59,10 @@ def test_a_comparison_is_computed_from_both_cited_figures(engine):
     assert "12" in answer.text and "9" in answer.text
     assert "chênh lệch 3" in answer.text  # 12 - 9, computed: in no passage
     assert not any(v == 3 for c in answer.citations for v, *_ in numbers_in(c.text))
+    both = engine.ask(
+        "Năm 2023 Đảng ủy xã Hương Nộn kết nạp bao nhiêu đảng viên, còn năm 2024 kết nạp bao nhiêu?"
+    )
+    assert "12 đảng viên" in both.text and "9 đảng viên" in both.text  # two figures asked, two sentences
     target = engine.ask("Năm 2024, Đảng ủy xã Hương Nộn kết nạp bao nhiêu đảng viên mới so với chỉ tiêu?")
     assert "9" in target.text and "10" in target.text
 
@@ -111,3 +115,12 @@ def test_opposed_time_qualifiers_tell_before_from_after():
     assert not opposed(after, both)
     assert not opposed(after, qualified(words("Ban chấp hành được chỉ định 13 đồng chí.")))
     assert qualified(("after", "the", "hop", "nhat")) == {("sau", "hop")}
+
+
+def test_a_question_asking_both_sides_is_answered_by_either():
+    from ingest.qualifiers import opposed, qualified
+    from ingest.tokens import words
+
+    both = qualified(words("Trước hợp nhất có bao nhiêu ủy viên, còn sau hợp nhất có bao nhiêu?"))
+    assert not opposed(both, qualified(words("Ban chấp hành (trước hợp nhất) do đại hội bầu 09 đồng chí.")))
+    assert not opposed(both, qualified(words("Sau hợp nhất, chỉ định 13 đồng chí.")))

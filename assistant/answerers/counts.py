@@ -153,7 +153,8 @@ class CountAnswerer:
             close = scores[id(other)] >= threshold and logit(scores[id(other)]) >= logit(top) - CLOSE_FIGURES
             if close or q.wants_several or self._named_in_question(q, other):
                 chosen.append(other)
-        if q.kind is QuestionKind.COMPARISON and not (q.wants_target and fact.target is not None):
+        several = q.kind is QuestionKind.COMPARISON or q.wants_several  # "... bao nhiêu, còn ... bao nhiêu?"
+        if several and not (q.wants_target and fact.target is not None):
             chosen += self._other_sides(fact, chosen, ranked, scores)  # compared with a target: no other side
         ordered = sorted(chosen, key=lambda f: f.start)
         return top, [fact, *(f for f in ordered if f is not fact)]
@@ -199,8 +200,9 @@ class CountAnswerer:
         context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
         around = without_terms(f"{context} {fact.section} {meta.title} {meta.date}")
         named = [year in around for year in q.years]
-        # A comparison of years ("2020 ... so với 2021") has each figure in one of them.
-        return any(named) if q.kind is QuestionKind.COMPARISON else all(named)
+        # A comparison of years ("2020 ... so với 2021"), or a figure asked for each ("năm 2023 bao nhiêu,
+        # còn năm 2024 bao nhiêu"), has each figure in one of them.
+        return any(named) if q.kind is QuestionKind.COMPARISON or q.wants_several else all(named)
 
     def _lines(self, q: Question, best: list[tuple[float, list[Fact]]]) -> Draft:
         """One line per report (its figures, each sentence cited), and for a comparison what it computes.
