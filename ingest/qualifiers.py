@@ -3,6 +3,9 @@ or section says "trước hợp nhất" does not answer it, though every word bu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 from ingest.lexicon import ENGLISH_STOPWORDS, OPPOSED_QUALIFIERS, STOPWORDS
 
 REACH = 2  # the qualified word stands this close after its qualifier ("sau khi hợp nhất", "after the merger")
@@ -15,8 +18,13 @@ def _side(word: str) -> str | None:
     return next((side for side, (_, english) in OPPOSED_QUALIFIERS.items() if word in english), None)
 
 
-def qualified(folded_words: list[str] | tuple[str, ...]) -> set[tuple[str, str]]:
+def qualified(folded_words: Sequence[str]) -> frozenset[tuple[str, str]]:
     """(side, word) for each qualifier and the content word right after it: {("sau", "hop")}."""
+    return _qualified(tuple(folded_words))
+
+
+@lru_cache(maxsize=4096)  # a question's words are read once per figure it is weighed against
+def _qualified(folded_words: tuple[str, ...]) -> frozenset[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     for i, word in enumerate(folded_words):
         side = _side(word)
@@ -24,10 +32,10 @@ def qualified(folded_words: list[str] | tuple[str, ...]) -> set[tuple[str, str]]
             continue
         after = [w for w in folded_words[i + 1 : i + 2 + REACH] if w not in _FUNCTION_WORDS]
         out.update((side, w) for w in after[:1])
-    return out
+    return frozenset(out)
 
 
-def opposed(asked: set[tuple[str, str]], context: set[tuple[str, str]]) -> bool:
+def opposed(asked: frozenset[tuple[str, str]], context: frozenset[tuple[str, str]]) -> bool:
     """The context qualifies a word asked about by the opposite side only ("trước hợp nhất" for "sau
     hợp nhất"); a question asking for both sides (a comparison) is answered by either."""
     if asked & context:

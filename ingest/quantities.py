@@ -157,10 +157,13 @@ def _describe(text: str, num: Quantity, limit: int) -> None:
     num.phrase_end = words[-1].end() if words else num.unit_end
 
 
-def _names_document(text: str, tok: Token, num: Quantity) -> bool:
-    """After a kind of document, a number names one ("Nghị quyết 05", "Kế hoạch 45/KH-UBND") unless it
+def _names_document(text: str, tok: Token, before: str, num: Quantity) -> bool:
+    """After a kind of document, a number names one ("Nghị quyết số 05", "Kế hoạch 45/KH-UBND") unless it
     counts a known noun ("hướng dẫn 247 cơ sở")."""
-    return not num.unit_known or text[tok.end : tok.end + 1] in ("-", "/")
+    document = _DOCUMENT_BEFORE_RE.search(before)
+    if document is None:
+        return False
+    return bool(document.group(1)) or not num.unit_known or text[tok.end : tok.end + 1] in ("-", "/")
 
 
 def _ratio_is_date(text: str, tok: Token, before: str, num: Quantity) -> bool:
@@ -184,11 +187,11 @@ def quantities_in(text: str, tokens: list[Token], start: int, end: int) -> list[
             or re.search(r"\(\s*$", before)
             and text[tok.end : tok.end + 1] == ")"
         ):
-            continue  # a reference "Chỉ thị 05", an ordinal "lần thứ 19", an enumerator "(1)"
+            continue  # an article "Điều 3", an ordinal "lần thứ 19", an enumerator "(1)"
         num = Quantity(tok.start, tok.end, tok.raw, tok.value, tok.start)
         _describe(text, num, end)
-        if (doc := _DOCUMENT_BEFORE_RE.search(before)) and (doc.group(1) or _names_document(text, tok, num)):
-            continue  # "Nghị quyết số 05" always names one
+        if _names_document(text, tok, before, num):
+            continue
         if tok.kind == "ratio" and _ratio_is_date(text, tok, before, num):
             continue
         if tok.kind == "num" and _is_year(text, tok, before, num.unit_known):

@@ -67,7 +67,6 @@ class CountAnswerer:
         near = self.lib.overlap(q, f"{clause} {fact.section} {counted}") / 3.0
         unit = bool(q.units) and self._unit_hit(q, fact)
         people = bool(q.units) and not unit and self._people_for_people(q, fact)
-        meaning = found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end)
         return {
             "verb": float(bool(q.predicates) and any(self._does(fact, key) for key in q.predicates)),
             "unit": float(unit),
@@ -79,7 +78,7 @@ class CountAnswerer:
             "total": float(fact in self.lib.top_facts[fact.doc_key]),
             "target": float(q.wants_target and fact.target is not None),
             "list": float(q.wants_list and len(self._siblings(fact)) > 1),
-            "meaning": meaning,
+            "meaning": found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end),
             "local": self.lib.overlap(q, self._around(fact)) / 3.0,
             "opposed": float(opposed(qualified(q.words), qualified(words(f"{clause} {fact.section}")))),
         }
