@@ -159,7 +159,7 @@ def _describe(text: str, num: Quantity, limit: int) -> None:
 
 def _names_document(text: str, tok: Token, before: str, num: Quantity) -> bool:
     """After a kind of document, a number names one ("Nghị quyết số 05", "Kế hoạch 45/KH-UBND") unless it
-    counts a known noun ("hướng dẫn 247 cơ sở")."""
+    counts a known noun ("hướng dẫn 58 cơ sở")."""
     document = _DOCUMENT_BEFORE_RE.search(before)
     if document is None:
         return False

@@ -85,7 +85,7 @@ def role_of(title: str, lead: bool = False) -> str:
 
 
 def roles_named(text: str) -> set[str]:
-    """Every part of a report the text names anywhere ("bên cạnh những thuận lợi, còn có khó khăn" ->
+    """Every part of a report the text names anywhere ("bên cạnh thuận lợi, xã cũng gặp khó khăn" ->
     advantages and difficulties)."""
     padded = f" {' '.join(words(text))} "
     return {role for role, phrase in _ROLE_PHRASES if f" {phrase} " in padded}

@@ -383,10 +383,10 @@ def test_is_part_needs_the_label_not_only_the_value() -> None:
 
 
 def test_a_number_after_a_kind_of_document_names_it_unless_it_counts_a_known_noun():
-    """ "Chỉ thị 05", "Kế hoạch 45/KH-UBND", "Nghị quyết số 12": references; "hướng dẫn 247 cơ sở": the
+    """ "Chỉ thị 05", "Kế hoạch 45/KH-UBND", "Nghị quyết số 12": references; "hướng dẫn 58 cơ sở": the
     same word as a verb, counting establishments."""
-    counted = _facts("Năm 2024, Sở đã hướng dẫn 247 cơ sở ghi nhãn hàng hóa.\n")
-    assert [(f.value, f.unit) for f in counted] == [(247.0, "cơ sở")]
+    counted = _facts("Năm 2024, Sở đã hướng dẫn 58 cơ sở ghi nhãn hàng hóa.\n")
+    assert [(f.value, f.unit) for f in counted] == [(58.0, "cơ sở")]
     references = _facts(
         "Thực hiện Kế hoạch 45/KH-UBND, Chỉ thị 05 và Nghị quyết số 12 đảng viên được học tập.\n"
     )

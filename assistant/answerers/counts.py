@@ -298,7 +298,7 @@ class CountAnswerer:
         verb = gloss(fact.predicate, lang)
         after = self._verb_after(fact)
         if after and not what:
-            head = f"{amount} {gloss(after, lang)}"  # "120 đoàn viên ưu tú đứng vào hàng ngũ của Đảng"
+            head = f"{amount} {gloss(after, lang)}"  # "45 quần chúng ưu tú được đứng vào hàng ngũ của Đảng"
         elif verb and not what:
             head = f"{verb} {amount}".strip()
         else:

@@ -73,7 +73,7 @@ class QuoteAnswerer:
             "cause": float(why and bool(_CAUSE_RE.search(sentence))),
             "cause_section": float(why and has_cue("why", f"{ev.section} {title}")),
             "name": float(q.asks_who and names_a_person(sentence)),
-            # "trong điều kiện có nhiều thuận lợi" does not answer a question about the difficulties
+            # "năm qua có nhiều thuận lợi" does not answer a question about the difficulties
             "other_part": float(bool(q.part) and names_opposite_part(q.part, f"{title} {sentence}")),
         }
 

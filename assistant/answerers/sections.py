@@ -21,7 +21,7 @@ MIN_ITEMS = 2
 MAX_ITEMS = 12
 MAX_REPORTS = 3
 LEAD_WORDS = 30  # an item's first sentence longer than this is cut at its first ";" or ":"
-# ... unless its later clauses state figures ("90% ... ; trên 90% đảng viên ...; dưới 1,5%"): each is a
+# ... unless its later clauses state figures ("85% chi bộ ...; trên 85% đảng viên ...; dưới 2%"): each is a
 # claim of its own (a list of targets), kept whole up to this length.
 FIGURES_ITEM_WORDS = 60
 
