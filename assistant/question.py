@@ -15,6 +15,7 @@ from ingest.glossary import looks_english, translate_terms
 from ingest.lexicon import (
     ENGLISH_PREDICATES,
     ENGLISH_STOPWORDS,
+    EXPLAINED_ROLES,
     PREDICATES,
     REPORT_NAMING,
     SECTION_ROLES,
@@ -237,8 +238,9 @@ def _units(folded: str, counted: str = "") -> tuple[str, ...]:
 
 def asked_part(text: str, english: bool, kind: QuestionKind) -> str:
     """The part of a report the question asks for ("những bài học kinh nghiệm" -> lessons), by the
-    lexicon's section roles (English phrases for English questions, Vietnamese ones folded otherwise); a
-    why-question asks for causes unless it names another part."""
+    lexicon's section roles (English phrases for English questions, Vietnamese ones folded otherwise). A
+    question naming causes asks for them; so does a why-question, unless it names a part that is itself a
+    reason (difficulties)."""
     asked = words(text)
     hits = []
     for role, phrases in SECTION_ROLES.items():
@@ -250,9 +252,12 @@ def asked_part(text: str, english: bool, kind: QuestionKind) -> str:
             at = [i for i in range(len(asked) - n + 1) if asked[i : i + n] == target]
             if at:
                 hits.append((at[0], role))
-    if hits:
-        return min(hits)[1]
-    return "causes" if kind is QuestionKind.WHY else ""
+    roles = {role for _, role in hits}
+    if "causes" in roles:
+        return "causes"  # "hạn chế do những nguyên nhân nào": the causes, whatever they are of
+    if kind is QuestionKind.WHY and (not roles or roles & EXPLAINED_ROLES):
+        return "causes"  # "vì sao còn hạn chế": the causes of the shortcomings
+    return min(hits)[1] if hits else ""
 
 
 FOLLOWUP_WORDS = 16  # a question this short that refers back ("that year", "hai huyện đó") follows up

@@ -124,6 +124,8 @@ SECTION_ROLES: dict[str, tuple[str, ...]] = _roles("section_roles.tsv")
 OPPOSED_ROLES: dict[str, frozenset[str]] = {
     row[0]: frozenset(_column(row, 1).split()) for row in _table("opposed_roles.tsv")
 }
+# Parts whose "why" is asked of their causes (results, shortcomings).
+EXPLAINED_ROLES: frozenset[str] = frozenset(_lines("explained_roles.txt"))
 # Words opening the items of an enumeration without numbers ("một là", "thứ hai").
 ENUMERATIONS: tuple[str, ...] = tuple(_lines("enumerations.txt"))
 

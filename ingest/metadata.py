@@ -33,7 +33,9 @@ _TITLE_WORD_RE = re.compile(rf"^({alternation(DOCUMENT_HEADER['title_word'])})\b
 _HEADER_NOISE_RE = re.compile(
     rf"^(\*|{alternation(DOCUMENT_HEADER['header_line'])}|Số\s|.{{0,3}}$)", re.IGNORECASE
 )
-_DOC_NUMBER_RE = re.compile(r"Số:?\s*(\d+\s*-\s*[A-ZĐ]{2,}/[A-ZĐ\-]+)")
+# A Party document's code: number, kind and issuer ("03-NQ/ĐUK", "05-CT/TW", "12 - KH/TU").
+DOCUMENT_CODE_RE = re.compile(r"(?<!\w)\d+\s*-\s*[A-ZĐ]{2,}/[A-ZĐ\-]*[A-ZĐ]")
+_DOC_NUMBER_RE = re.compile(rf"Số:?\s*({DOCUMENT_CODE_RE.pattern})")
 _PLACE_DATE_RE = re.compile(r"^\s*([^\W\d_][^,\n]{1,40}),\s*ngày\s+\d{1,2}\s+tháng", re.MULTILINE)
 _DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _TERM_WORD_RE = re.compile(rf"nhiệm kỳ\s+{TERM_RE.pattern}", re.IGNORECASE)

@@ -6,6 +6,10 @@ measure on the other.
 Labelled questions: ../shared/eval/public.json and dev.json over ../shared/reports, and xquad-dev over its
 articles. Each goes to the fitting or the measuring half by a hash of its id (as scripts/fit_fusion.py).
 
+- "section": which section answers a list, why or part-of-report question. Candidates are the sections of
+  the reports in scope; a candidate is right when it is the labelled section (tests/data/sections/gold.json,
+  questions written for this fit, labelled by their heading's numbering) or the smallest section holding a
+  gold quote (public.json, dev.json).
 - "figure": which figure answers a count question. Candidates are every figure of the reports in the
   question's scope that is not ruled out (another year, another action); a candidate is right when its value
   is one the gold answer must contain and its sentence holds a gold quote. The threshold is the probability
@@ -19,16 +23,19 @@ writes models.json with --write.
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answerers.model import Model, fit, fit_ranking, logit, models, save
+from assistant.answerers.model import MODELS_FILE, Model, fit, fit_ranking, logit, models, save
+from assistant.answerers.sections import MIN_ITEMS, SectionAnswerer
 from assistant.engine import Engine
 from assistant.evaluation import contains_most, half_of, load_gold
 from assistant.question import QuestionKind
 from assistant.settings import Settings, apply_offline_defaults
 from ingest.numbers import numbers_in, same_number
+from ingest.types import Section
 
 ROOT = Path(__file__).resolve().parents[1]
 THRESHOLDS = [i / 100 for i in range(5, 96)]
@@ -70,6 +77,12 @@ PRIORS = {
         ),
         (10.0, 0.0, -20.0, 0.0, 2.0, 1.0, 2.0, 3.0, -3.0),
         -4.5,
+        0.5,
+    ),
+    "section": Model(
+        ("part", "other_part", "title", "items", "meaning", "item_meaning", "listed", "part_below"),
+        (3.0, -2.0, 3.0, 1.0, 1.5, 1.0, 0.0, -2.0),
+        -4.0,
         0.5,
     ),
     "sentence_accept": Model(("score", "lead", "no_words", "english"), (1.0, 0.0, 0.0, 0.0), 0.0, 0.5),
@@ -139,6 +152,58 @@ def sentence_groups(engine: Engine, gold: list[dict]) -> list[Group]:
             labels.append(int(right))
         if rows:
             answerable = item["type"] != "unanswerable"
+            out.append(Group(item["id"], half_of(item["id"]), rows, labels, answerable))
+    return out
+
+
+def at_heading(path: str, label: str) -> bool:
+    """The section path is the labelled one: "V > 3" names "V > 3. Bài học kinh nghiệm." ("" a section
+    without a heading)."""
+    parts, wanted = path.split(" > "), label.split(" > ")
+    if not label or len(parts) != len(wanted) or parts[:-1] != wanted[:-1]:
+        return not label and not path
+    last = parts[-1]
+    return last == wanted[-1] or last.startswith((wanted[-1] + ".", wanted[-1] + " "))
+
+
+def _holds_quote(text: str, section: Section, quotes: list[str]) -> int:
+    inside = " ".join(text[a:b] for a, b in section.items)
+    return sum(contains_most(inside, quote) for quote in quotes)
+
+
+def section_groups(engine: Engine, gold: list[dict]) -> list[Group]:
+    """Candidates of the section answerer for the questions it answers, with which are right."""
+    snap = engine.snapshot
+    docs = {r.meta.doc: key for key, r in snap.reports.items()}
+    out = []
+    for item in gold:
+        q = engine.parse(item["question"], item.get("history") or [])
+        if SectionAnswerer not in {type(a) for a in snap.chain(q)}:
+            continue
+        found = snap.searcher.search(q.query(), 12)
+        quotes: dict[str, list[str]] = {}
+        for source in item.get("sources") or []:
+            quotes.setdefault(docs.get(source["doc"], ""), []).append(source["quote"])
+        rows, labels, candidates = [], [], []
+        for key in q.scope or list(snap.reports):
+            for section in snap.reports[key].sections:
+                if len(section.items) < MIN_ITEMS:
+                    continue
+                rows.append(snap.sections.features(q, key, section, found))
+                if "section" in item:
+                    right = key == docs.get(item["doc"]) and at_heading(section.path, item["section"])
+                    labels.append(int(right))
+                else:
+                    candidates.append((len(labels), key, section))
+                    labels.append(0)
+        held = [(i, _holds_quote(snap.library.text(k), s, quotes.get(k, [])), s) for i, k, s in candidates]
+        most = max((n for _, n, _ in held), default=0)
+        if most:
+            smallest = min(s.end - s.start for _, n, s in held if n == most)
+            for i, n, s in held:
+                labels[i] = int(n == most and s.end - s.start == smallest)
+        if rows:
+            answerable = item.get("type") != "unanswerable"
             out.append(Group(item["id"], half_of(item["id"]), rows, labels, answerable))
     return out
 
@@ -285,7 +350,9 @@ def main() -> None:
     parser.add_argument("--xquad-index", type=Path, help="an index of the xquad-dev articles (default: new)")
     parser.add_argument("--write", action="store_true", help="write assistant/answerers/models.json")
     parser.add_argument(
-        "--only", choices=["figure", "sentence"], help="fit and write this model only, keep the others"
+        "--only",
+        choices=["figure", "sentence", "section"],
+        help="fit and write this model only, keep the others",
     )
     parser.add_argument("--l2", type=float, default=10.0, help="how strongly weights are held to the prior")
     args = parser.parse_args()
@@ -298,28 +365,39 @@ def main() -> None:
         xquad = load_gold(args.shared / "eval" / "xquad-dev" / "gold.json")
         fitted = dict(models())
         sentences = (
-            [] if args.only == "figure" else sentence_groups(engine, gold) + sentence_groups(general, xquad)
+            []
+            if args.only in ("figure", "section")
+            else sentence_groups(engine, gold) + sentence_groups(general, xquad)
         )
-        for name, groups in (
-            ("figure", figure_groups(engine, gold)),
-            ("sentence", sentences),
+        labelled_sections = load_gold(ROOT / "tests" / "data" / "sections" / "gold.json")
+        for name, make in (
+            ("figure", lambda: figure_groups(engine, gold)),
+            ("sentence", lambda: sentences),
+            ("section", lambda: section_groups(engine, gold + labelled_sections)),
         ):
             if args.only and name != args.only:
                 continue
+            groups = make()
             old = PRIORS[name]
             new = fit_ranked(groups, old, args.l2)
             print(f"{name} model: {dict(zip(new.features, new.weights, strict=True))}, bias {new.bias}")
             report("hand-set", groups, old)
             report("fitted", groups, new)
-            if name == "figure":
+            if name in ("figure", "section"):
                 calibration(groups, new, "measure")
             fitted[name] = new
-        if args.only != "figure":
+        if args.only in (None, "sentence"):
             fitted["sentence_accept"] = fit_accept(
                 sentences, fitted["sentence"], PRIORS["sentence_accept"], args.l2
             )
         if args.write:
-            save(fitted, {"note": "Fitted by scripts/fit_answers.py on the fitting half."})
+            notes = {
+                k[1:]: v
+                for k, v in json.loads(MODELS_FILE.read_text(encoding="utf-8")).items()
+                if k[0] == "_"
+            }
+            notes[f"fit_{args.only or 'all'}"] = f"scripts/fit_answers.py --only {args.only}, l2 {args.l2}"
+            save(fitted, notes)
 
 
 if __name__ == "__main__":

@@ -124,3 +124,31 @@ def test_a_question_asking_both_sides_is_answered_by_either():
     both = qualified(words("Trước hợp nhất có bao nhiêu ủy viên, còn sau hợp nhất có bao nhiêu?"))
     assert not opposed(both, qualified(words("Ban chấp hành (trước hợp nhất) do đại hội bầu 09 đồng chí.")))
     assert not opposed(both, qualified(words("Sau hợp nhất, chỉ định 13 đồng chí.")))
+
+
+WARD = """BÁO CÁO
+Kiểm điểm công tác lãnh đạo năm 2024 của Đảng ủy phường Tân Lập, tỉnh Thái Nguyên
+
+I. KẾT QUẢ ĐẠT ĐƯỢC
+Đảng ủy phường lãnh đạo hoàn thành các chỉ tiêu kinh tế - xã hội của năm.
+
+II. HẠN CHẾ, NGUYÊN NHÂN VÀ BÀI HỌC KINH NGHIỆM
+1. Hạn chế
+- Việc nắm bắt tâm tư của đảng viên ở khu dân cư có lúc chưa kịp thời.
+- Một số chi bộ chưa thường xuyên đổi mới nội dung sinh hoạt.
+2. Nguyên nhân
+- Một số cấp ủy viên chưa sâu sát cơ sở.
+- Điều kiện hoạt động của các chi bộ khu dân cư còn khó khăn.
+3. Bài học kinh nghiệm
+- Phải phát huy dân chủ, giữ vững đoàn kết trong cấp ủy.
+- Phải gần dân, lắng nghe ý kiến của nhân dân.
+"""
+
+
+def test_a_part_inside_a_heading_of_several_parts_is_answered_by_its_own_sub_section(engine_on):
+    engine = engine_on({"ward.txt": WARD})
+    lessons = engine.ask("Đảng ủy phường Tân Lập rút ra những bài học kinh nghiệm gì?")
+    assert "gần dân" in lessons.text and "chưa sâu sát" not in lessons.text
+    shortcomings = engine.ask("Nêu những hạn chế của Đảng ủy phường Tân Lập.")
+    assert "chưa kịp thời" in shortcomings.text
+    assert "gần dân" not in shortcomings.text and "chưa sâu sát" not in shortcomings.text

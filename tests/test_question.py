@@ -64,3 +64,19 @@ def test_a_new_question_is_not_a_followup():
         "Đảng bộ Sở Khoa học và Công nghệ tỉnh Bến Tre đã hỗ trợ xây dựng những gì?", history
     )
     assert not is_followup("và bao nhiêu bị khai trừ?", [])
+
+
+def test_the_part_a_why_question_asks_for():
+    # Results and shortcomings are explained in a section of causes; difficulties are reasons themselves.
+    assert parse_question("Vì sao công tác phát triển đảng viên còn hạn chế?").part == "causes"
+    assert parse_question("Hạn chế trên do những nguyên nhân nào?").part == "causes"
+    assert parse_question("What caused the weaknesses in cell meetings?").part == "causes"
+    assert parse_question("Vì sao năm qua xã gặp nhiều khó khăn?").part == "difficulties"
+    assert parse_question("Những hạn chế trong sinh hoạt chi bộ là gì?").part == "shortcomings"
+
+
+def test_a_summary_question_asks_for_a_list():
+    assert parse_question("Tóm tắt những kết quả nổi bật của chi bộ năm 2024.").kind == "list"
+    assert parse_question("Summarise the tasks set for the next term.").kind == "list"
+    # A folded cue matches whole words only: "chế độ đấu tranh" is not "do đâu".
+    assert parse_question("Chế độ đấu tranh chống tham nhũng ra sao?").kind != "why"

@@ -118,3 +118,21 @@ def test_scope_names_any_kind_of_body():
     assert report_scope("How many members did the Đảng bộ Sở Y tế admit?", reports) == ["health"]
     assert report_scope("Có bao nhiêu đảng viên ở Phú Thọ?", reports) == sorted(reports)  # all of them
     assert report_scope("Có bao nhiêu đảng viên bị kỷ luật?", reports) is None
+
+
+def test_a_document_code_names_the_report_on_it_not_its_issuer():
+    # "12-NQ/ĐUK" is a resolution of the Đảng ủy Khối: the question asks about the report carrying it out,
+    # not about a report of the Đảng ủy Khối itself.
+    reports = {
+        "bloc": ReportMeta(doc="b", issuing_body="Đảng bộ Khối các cơ quan tỉnh", province="Hòa Bình"),
+        "review": ReportMeta(
+            doc="r",
+            issuing_body="Đảng bộ Sở Tài chính",
+            province="Hòa Bình",
+            title="Báo cáo sơ kết 2 năm thực hiện Nghị quyết 12-NQ/ĐUK về công tác dân vận",
+        ),
+    }
+    assert report_scope("Khi thực hiện Nghị quyết 12-NQ/ĐUK có những khó khăn gì?", reports) == ["review"]
+    assert report_scope("Nghị quyết 12 - NQ/ĐUK được triển khai thế nào?", reports) == ["review"]
+    assert report_scope("Đảng ủy Khối có bao nhiêu chi bộ?", reports) == ["bloc"]
+    assert report_scope("Nghị quyết 40-NQ/TW được triển khai thế nào?", reports) is None

@@ -13,6 +13,7 @@ import re
 
 from ingest.glossary import looks_english, translate_terms
 from ingest.lexicon import ENGLISH_STOPWORDS, ISSUERS, PROVINCES, REPORT_KINDS, REPORT_NAMING
+from ingest.metadata import DOCUMENT_CODE_RE
 from ingest.normalize import fold
 from ingest.periods import TERM_RE, YEAR_RE, term_label
 from ingest.tokens import WORD_RE, spelled_out, words
@@ -30,7 +31,8 @@ def question_words(question: str) -> list[str]:
     """The folded words of a question as they may name a report: English glossary phrases in Vietnamese,
     abbreviations spelled out, English function words left out ("inspection committee" -> "uy ban
     kiem tra")."""
-    text = translate_terms(question) if looks_english(question) else question
+    text = DOCUMENT_CODE_RE.sub(" ", question)  # "03-NQ/ĐUK" names a document, not an issuer ("ĐUK")
+    text = translate_terms(text) if looks_english(text) else text
     return [w for w in spelled_out(words(text)) if w not in ENGLISH_STOPWORDS]
 
 
@@ -72,6 +74,21 @@ def _years(meta: ReportMeta) -> set[str]:
     return set(YEAR_RE.findall(meta.term + " " + meta.title))
 
 
+def _code(text: str) -> str:
+    return re.sub(r"\s+", "", text).upper()
+
+
+def _documents_named(question: str, reports: dict[str, ReportMeta]) -> set[str]:
+    """Reports whose number or title holds a document code the question names: "Nghị quyết 03-NQ/ĐUK"
+    names the report on carrying it out."""
+    codes = {_code(c) for c in DOCUMENT_CODE_RE.findall(question)}
+    return {
+        key
+        for key, meta in reports.items()
+        if codes & {_code(c) for c in DOCUMENT_CODE_RE.findall(f"{meta.doc_number} {meta.title}")}
+    }
+
+
 def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | None:
     """Keys of the reports the question names, or None when it names none."""
     folded = fold(question)
@@ -81,13 +98,15 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
     bodies = {key for key, meta in reports.items() if names_body(asked, meta)}
     kinds = {kind for kind, patterns in _KIND_CUES.items() if any(p.search(folded) for p in patterns)}
     years = set(YEAR_RE.findall(folded))
-    if not (provinces or bodies or kinds):
+    documents = _documents_named(question, reports)
+    if not (provinces or bodies or kinds or documents):
         return None
     scores: dict[str, int] = {}
     for key, meta in reports.items():
         if provinces and meta.province and meta.province not in provinces:
             continue  # the question names another province
         score = 2 * bool(provinces and meta.province in provinces) + 2 * (key in bodies)
+        score += 2 * (key in documents)
         score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
         scores[key] = score
     best = max(scores.values(), default=0)

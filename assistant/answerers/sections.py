@@ -77,7 +77,24 @@ class SectionAnswerer:
             "meaning": found.relative_meaning(key, *section.title),
             "item_meaning": item_meaning,
             "listed": float(section.level >= 6),
+            "part_below": float(bool(q.part) and self._part_below(key, section, q.part)),
         }
+
+    def _part_below(self, key: str, section: Section, part: str) -> bool:
+        """A heading over sub-sections of several parts ("V. Hạn chế, nguyên nhân và bài học") holds the
+        part asked for in one of them: that one answers, not the whole. A heading whose items all lie in
+        sub-sections playing the part asked for still answers whole."""
+        below = [
+            s
+            for s in self.lib.reports[key].sections
+            if s.role == part
+            and s.path != section.path
+            and len(s.items) >= MIN_ITEMS
+            and section.start <= s.start
+            and s.end <= section.end
+            and s.title[0] > section.title[0]
+        ]
+        return bool(below) and any(not any(s.start <= a < s.end for s in below) for a, _ in section.items)
 
     def _head(self, q: Question, key: str, section: Section, n: int) -> str:
         title = collapse_spaces(self.lib.text(key)[section.title[0] : section.title[1]])
