@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from ingest.lexicon import ENGLISH_STOPWORDS, GLOSSARY, ISSUERS, REPORT_NAMING, cues
 from ingest.normalize import collapse_spaces, fix_tone_placement, fold, has_diacritics
+from ingest.tokens import lone_syllables
 
 _ENGLISH_HINT_RE = re.compile(rf"\b(?:{'|'.join(map(re.escape, cues('english_hint')))})\b", re.IGNORECASE)
 # A question naming a glossary term that names a report, a body or the question form does not search
@@ -110,8 +111,14 @@ def terms_in(text: str) -> list[tuple[str, str]]:
     first and never inside another one found."""
     rest = f" {_marked(text)} "
     found: list[tuple[str, str]] = []
+    lone: set[str] | None = None  # segmented only when a one-syllable term is in the text
     for vi, gloss in vietnamese_terms():
         pattern = _term_re(vi)
+        if " " not in vi and pattern.search(rest):
+            # A one-syllable term inside a compound word is not the term: "sở" in "cơ sở", "nam" in "Hà Nam".
+            lone = {_marked(w) for w in lone_syllables(text)} if lone is None else lone
+            if _marked(vi) not in lone:
+                continue
         if pattern.search(rest):
             rest = pattern.sub(" ", rest)
             if gloss not in (g for _, g in found):

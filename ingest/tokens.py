@@ -82,6 +82,16 @@ def segmented_words(text: str) -> list[str]:
     return out
 
 
+def lone_syllables(text: str) -> set[str]:
+    """The syllables pyvi reads as words on their own, lower case with their marks: "nam" in "đảng viên
+    nam", but not in "Hà Nam" or "Nam Mỹ"; "tổ" not in "tổ chức" (one word)."""
+    out: set[str] = set()
+    for line in text.split("\n"):
+        if line.strip():
+            out.update(w.lower() for w in _segmenter().tokenize(line).split() if "_" not in w)
+    return out
+
+
 def document_tokens(text: str) -> list[str]:
     sylls = syllables(text)
     return [t for t in expand_abbreviations(sylls) if t not in STOPWORDS] + segmented_words(text)

@@ -136,3 +136,14 @@ def test_a_document_code_names_the_report_on_it_not_its_issuer():
     assert report_scope("Nghị quyết 12 - NQ/ĐUK được triển khai thế nào?", reports) == ["review"]
     assert report_scope("Đảng ủy Khối có bao nhiêu chi bộ?", reports) == ["bloc"]
     assert report_scope("Nghị quyết 40-NQ/TW được triển khai thế nào?", reports) is None
+
+
+def test_english_glosses_name_terms_not_parts_of_words():
+    from assistant.wording import quote_line
+
+    # A one-syllable term inside a compound word or a name is not the term: "tổ" in "tổ chức", "nam" in
+    # "Hà Nam" and "Việt Nam", "sở" in "cơ sở".
+    assert quote_line("Hội nghị được tổ chức tại Hà Nam, Việt Nam.", "en", 1).startswith("- «")
+    assert "department" not in quote_line("Hỗ trợ 20 cơ sở sản xuất.", "en", 1)
+    assert "male" in quote_line("Chi bộ có 12 đảng viên nam.", "en", 1)
+    assert "department" in quote_line("Sở Tư pháp hỗ trợ 20 cơ sở sản xuất.", "en", 1)
