@@ -153,6 +153,8 @@ def _kind(text: str) -> QuestionKind:
     count = is_count_question(text)
     if has_cue("across", text) and not count:
         return QuestionKind.REPORTS
+    if count and has_cue("compare", text):
+        return QuestionKind.COMPARISON  # "bao nhiêu ..., nhiều hơn hay ít hơn ...?": figures, compared
     if count:
         return QuestionKind.COUNT
     if has_cue("compare", text) and has_cue("quantity", text):

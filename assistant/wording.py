@@ -77,6 +77,18 @@ def gloss(vietnamese: str, lang: str) -> str:
     return f"{vietnamese} ({english})" if english else vietnamese
 
 
+_APPROXIMATION_AFTER = {vi for vi, where, _en in APPROXIMATIONS if where == "after"}
+
+
+def approximate(amount: str, qualifier: str, lang: str) -> str:
+    """The amount with its approximation where the language puts it: "trên 90%", "2 đảng viên trở lên";
+    in English "over 90%", "2 or more"."""
+    if not qualifier:
+        return amount
+    word = approximation_word(qualifier, lang)
+    return f"{amount} {word}" if qualifier.lower() in _APPROXIMATION_AFTER else f"{word} {amount}"
+
+
 def approximation_word(qualifier: str, lang: str) -> str:
     """ "trên" -> "over" in English; the report's own word in Vietnamese."""
     return _APPROXIMATION_EN.get(qualifier.lower(), qualifier) if lang == "en" else qualifier

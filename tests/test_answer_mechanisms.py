@@ -152,3 +152,54 @@ def test_a_part_inside_a_heading_of_several_parts_is_answered_by_its_own_sub_sec
     shortcomings = engine.ask("Nêu những hạn chế của Đảng ủy phường Tân Lập.")
     assert "chưa kịp thời" in shortcomings.text
     assert "gần dân" not in shortcomings.text and "chưa sâu sát" not in shortcomings.text
+
+
+HAMLET_WARD = """BÁO CÁO
+Tổng kết công tác xây dựng Đảng năm 2023 của Đảng ủy phường Đông Xuyên, tỉnh Bắc Ninh
+
+I. KẾT QUẢ
+Trong năm, Đảng ủy phường kết nạp 8 đảng viên mới.
+Ủy ban Kiểm tra Đảng ủy phường kiểm tra 5 tổ chức đảng; cấp ủy các chi bộ kiểm tra 11 tổ chức đảng.
+
+II. PHƯƠNG HƯỚNG NĂM 2024
+Phấn đấu kết nạp 10 đảng viên trở lên.
+"""
+
+
+@pytest.fixture
+def two_bodies(engine_on):
+    return engine_on({"ward.txt": HAMLET_WARD, "district.txt": DISTRICT})
+
+
+def test_a_comparison_of_two_named_bodies_takes_each_ones_figure(two_bodies):
+    answer = two_bodies.ask(
+        "Huyện ủy Tam Nông kết nạp bao nhiêu đảng viên mới so với Đảng ủy phường Đông Xuyên năm 2023?"
+    )
+    # The year is the ward's own (its annual report): the district's figure is not ruled out by it.
+    assert "140" in answer.text and "8 đảng viên" in answer.text
+    assert "chênh lệch 132" in answer.text  # 140 - 8, computed
+    assert "10 đảng viên" not in answer.text  # a plan, not what was done
+
+
+def test_a_comparison_inside_one_report_sets_figures_of_one_unit_against_each_other(two_bodies):
+    answer = two_bodies.ask(
+        "Ủy ban Kiểm tra Đảng ủy phường Đông Xuyên kiểm tra bao nhiêu tổ chức đảng, ít hơn cấp ủy các chi bộ bao nhiêu?"
+    )
+    assert "5" in answer.text and "11" in answer.text and "chênh lệch 6" in answer.text
+    assert answer.text.count("[1]") == 2  # one cited sentence, its marker not repeated
+
+
+def test_a_figure_planned_is_not_what_was_done(two_bodies):
+    answer = two_bodies.ask("Đảng ủy phường Đông Xuyên kết nạp bao nhiêu đảng viên mới?")
+    assert answer.text.index("8 đảng viên") < answer.text.find("10 đảng viên") or "10" not in answer.text
+    target = two_bodies.ask("Đảng ủy phường Đông Xuyên đặt chỉ tiêu kết nạp bao nhiêu đảng viên mới?")
+    assert "10 đảng viên trở lên" in target.text  # "trở lên" after the amount, where Vietnamese puts it
+
+
+def test_approximations_stand_where_the_language_puts_them():
+    from assistant.wording import approximate
+
+    assert approximate("2 đảng viên", "trở lên", "vi") == "2 đảng viên trở lên"
+    assert approximate("90%", "trên", "vi") == "trên 90%"
+    assert approximate("2", "trở lên", "en") == "2 or more"
+    assert approximate("90%", "trên", "en") == "over 90%"

@@ -106,13 +106,29 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
         if provinces and meta.province and meta.province not in provinces:
             continue  # the question names another province
         score = 2 * bool(provinces and meta.province in provinces) + 2 * (key in bodies)
-        score += 2 * (key in documents)
+        score += 2 * (key in documents) + (meta.term in years)  # "năm 2020": that year's own report first
         score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
         scores[key] = score
+    scope = _best(scores)
+    # "Đảng bộ Khối ... so với Đảng bộ Sở KH&CN ...": each body named has its best report in scope.
+    named = [_name_words(reports[k]) for k in scope]
+    others = {
+        k: s
+        for k, s in scores.items()
+        if k in bodies and not any(_same_body(_name_words(reports[k]), n) for n in named)
+    }
+    return sorted(scope + _best(others)) or None
+
+
+def _same_body(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One name is the other or the other with more words ("Sở Khoa học và Công nghệ tỉnh Vĩnh Phúc")."""
+    n = min(len(a), len(b))
+    return n > 0 and a[:n] == b[:n]
+
+
+def _best(scores: dict[str, int]) -> list[str]:
     best = max(scores.values(), default=0)
-    if best == 0:
-        return None
-    return sorted(k for k, s in scores.items() if s == best)
+    return [k for k, s in scores.items() if s == best] if best else []
 
 
 def scope_phrases(metas: list[ReportMeta]) -> list[tuple[str, ...]]:

@@ -52,6 +52,19 @@ class Library:
     def metas(self) -> dict[str, ReportMeta]:
         return {key: r.meta for key, r in self.reports.items()}
 
+    def section_role(self, key: str, path: str) -> str:
+        """The part the section at this path plays (results, targets, tasks ...), or ""."""
+        return self._roles[key].get(path, "")
+
+    @cached_property
+    def _roles(self) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for key, report in self.reports.items():
+            roles = out.setdefault(key, {})
+            for section in report.sections:
+                roles.setdefault(section.path, section.role)
+        return out
+
     def facts(self, key: str) -> list[Fact]:
         return self._facts[key]
 

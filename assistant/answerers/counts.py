@@ -9,7 +9,7 @@ from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import logit, model
 from assistant.labels import answer_label
 from assistant.question import Question, QuestionKind
-from assistant.wording import approximation_word, count_word, english_word, gloss, phrase
+from assistant.wording import approximate, count_word, english_word, gloss, phrase
 from ingest.facts import predicate_matches
 from ingest.glossary import english_participle
 from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
@@ -31,6 +31,9 @@ _PREDICATE_FORMS: dict[str, list[str]] = {}
 for _form, _key in PREDICATES.items():
     _PREDICATE_FORMS.setdefault(_key, []).append(_form)
 _PASSIVE = frozenset(number_words("passive"))
+_PLAN_WORDS = tuple(f" {w} " for w in number_words("plan"))
+# Parts of a report that look ahead: their figures are plans, not what was done.
+_FORWARD_ROLES = frozenset({"targets", "tasks"})
 _PEOPLE_UNITS = {fold(u) for u in units_tagged("people")}
 _PERSON_NOUNS = {fold(u) for u in units_tagged("person")}
 
@@ -46,7 +49,7 @@ class CountAnswerer:
         best = self._best_facts(q, found, list(q.scope) if q.scope else None)
         if not best:
             return None
-        return self._lines(q, best)
+        return self._lines(q, best, found)
 
     def excluded(self, q: Question, fact: Fact) -> bool:
         """Figures that never answer: another year than the one asked, another action than the one asked
@@ -76,12 +79,21 @@ class CountAnswerer:
             "counted": self.lib.overlap(q, counted) / 3.0,
             "near": near,
             "total": float(fact in self.lib.top_facts[fact.doc_key]),
-            "target": float(q.wants_target and fact.target is not None),
+            "target": float(q.wants_target and (fact.target is not None or self._planned(fact))),
             "list": float(q.wants_list and len(self._siblings(fact)) > 1),
             "meaning": found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end),
             "local": self.lib.overlap(q, self._around(fact)) / 3.0,
             "opposed": float(opposed(qualified(q.words), qualified(words(f"{clause} {fact.section}")))),
+            "planned": float(not q.wants_target and self._planned(fact)),
         }
+
+    def _planned(self, fact: Fact) -> bool:
+        """The figure is a plan or a target: stated in a part looking ahead, or after "phấn đấu",
+        "mục tiêu" in its sentence."""
+        if self.lib.section_role(fact.doc_key, fact.section) in _FORWARD_ROLES:
+            return True
+        before = f" {self.lib.text(fact.doc_key)[fact.sentence_start : fact.start].lower()} "
+        return any(w in before for w in _PLAN_WORDS)
 
     def _around(self, fact: Fact) -> str:
         """The words right around a figure, inside its clause: what tells it from the clause's other figures
@@ -152,7 +164,10 @@ class CountAnswerer:
             close = scores[id(other)] >= threshold and logit(scores[id(other)]) >= logit(top) - CLOSE_FIGURES
             if close or q.wants_several or self._named_in_question(q, other):
                 chosen.append(other)
-        several = q.kind is QuestionKind.COMPARISON or q.wants_several  # "... bao nhiêu, còn ... bao nhiêu?"
+        # "... bao nhiêu, còn ... bao nhiêu?", or a comparison inside one report (across reports, each
+        # report's best figure is its side).
+        within = q.kind is QuestionKind.COMPARISON and (not q.scope or len(q.scope) == 1)
+        several = within or q.wants_several
         if several and not (q.wants_target and fact.target is not None):
             chosen += self._other_sides(fact, chosen, ranked, scores)  # compared with a target: no other side
         ordered = sorted(chosen, key=lambda f: f.start)
@@ -193,17 +208,26 @@ class CountAnswerer:
     def _same_year(self, q: Question, fact: Fact) -> bool:
         """A year named in the question must stand near the figure (sentence, section, title or date),
         as a year, not inside a term "2020 - 2025": a figure of another year is not an answer."""
-        if not q.years:
-            return True
         meta = self.lib.meta(fact.doc_key)
+        years = self._years_for(q, meta.term)
+        if not years:
+            return True
         context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
         around = without_terms(f"{context} {fact.section} {meta.title} {meta.date}")
-        named = [year in around for year in q.years]
+        named = [year in around for year in years]
         # A comparison of years ("2020 ... so với 2021"), or a figure asked for each ("năm 2023 bao nhiêu,
         # còn năm 2024 bao nhiêu"), has each figure in one of them.
         return any(named) if q.kind is QuestionKind.COMPARISON or q.wants_several else all(named)
 
-    def _lines(self, q: Question, best: list[tuple[float, list[Fact]]]) -> Draft:
+    def _years_for(self, q: Question, term: str) -> tuple[str, ...]:
+        """The years a report's figures must be of. Comparing reports ("Đảng bộ Khối ... so với Đảng bộ Sở
+        năm 2020"), a year that is one report's own year (its annual report) is said of that report only."""
+        if q.kind is not QuestionKind.COMPARISON or not q.scope or len(q.scope) < 2:
+            return q.years
+        owned = {self.lib.meta(key).term for key in q.scope} & set(q.years)
+        return q.years if term in owned else tuple(y for y in q.years if y not in owned)
+
+    def _lines(self, q: Question, best: list[tuple[float, list[Fact]]], found: Retrieval) -> Draft:
         """One line per report (its figures, each sentence cited), and for a comparison what it computes.
         Each report's figures come best first."""
         searched = len(q.scope or self.lib.reports)
@@ -227,7 +251,7 @@ class CountAnswerer:
             lines.append(phrase(q.lang, "others_silent"))
         derived: tuple[float, ...] = ()
         if q.kind is QuestionKind.COMPARISON:
-            line, derived = self._comparison(q, cited, [figures[0] for _, figures in best])
+            line, derived = self._comparison(q, cited, self._sides(q, best, found))
             lines += [line] if line else []
         return Draft(lines, evidence, derived=derived)
 
@@ -236,6 +260,18 @@ class CountAnswerer:
         for f in figures:
             groups.setdefault(self.lib.sentence_of(f.doc_key, f.start), []).append(f)
         return list(groups.values())
+
+    def _sides(self, q: Question, best: list[tuple[float, list[Fact]]], found: Retrieval) -> list[Fact]:
+        """The figures a comparison sets against each other: each report's best when two reports answer;
+        within one report its best figure and the best other one counting in the same unit ("120 lượt tổ
+        chức đảng" against "175 lượt tổ chức", "trước hợp nhất 8" against "sau hợp nhất 11")."""
+        if len(best) != 1:
+            return [figures[0] for _, figures in best]
+        lead, *others = best[0][1]
+        alike = [f for f in others if f.unit == lead.unit]
+        if not alike:
+            return [lead]
+        return [lead, max(alike, key=lambda f: self._fact_score(q, f, found))]
 
     def _comparison(
         self, q: Question, cited: list[tuple[list[Fact], int]], leads: list[Fact]
@@ -252,13 +288,14 @@ class CountAnswerer:
             return phrase(q.lang, key, a=a, t=t, d=d, unit=target.unit) + f" [{marker[id(target)]}]", (
                 abs(diff),
             )
-        sides = leads if len(leads) == 2 else [group[0] for group, _ in cited] if len(cited) == 2 else []
+        sides = leads
         if len(sides) == 2 and sides[0].unit == sides[1].unit:
             first, second = sides
             diff = abs(first.value - second.value)
             a, b, d = (format_number(v, q.lang) for v in (first.value, second.value, diff))
             line = phrase(q.lang, "difference", a=a, b=b, d=d, unit=first.unit)
-            return f"{line} [{marker[id(first)]}] [{marker[id(second)]}]", (diff,)
+            cites = " ".join(f"[{n}]" for n in dict.fromkeys((marker[id(first)], marker[id(second)])))
+            return f"{line} {cites}", (diff,)
         return "", ()
 
     def _siblings(self, fact: Fact) -> list[Fact]:
@@ -287,13 +324,13 @@ class CountAnswerer:
         if lang == "en" and fact.unit != "%" and english_word(fact.unit):
             return self._describe_en(fact)
         number = format_number(fact.value, lang)
-        qualifier = f"{fact.qualifier} " if fact.approx and fact.qualifier else ""
+        qualifier = fact.qualifier if fact.approx else ""
         noun = fact.subject if fact.unit and fact.subject.lower().startswith(fact.unit.lower()) else fact.unit
         if fact.unit == "%":
-            amount = f"{qualifier}{number}%"
+            amount = approximate(f"{number}%", qualifier, lang)
             what = f"{gloss(fact.subject, lang)}: " if fact.subject else ""
         else:
-            amount = f"{qualifier}{number} {gloss(noun, lang)}".strip()
+            amount = approximate(f"{number} {gloss(noun, lang)}".strip(), qualifier, lang)
             what = ""
         verb = gloss(fact.predicate, lang)
         after = self._verb_after(fact)
@@ -341,18 +378,17 @@ class CountAnswerer:
     def _describe_en(self, fact: Fact) -> str:
         """In English, the report's term in parentheses only for the key term (the verb, else the thing
         counted): "50 party members disciplined (xử lý kỷ luật) (of which reprimand 30, ...)"."""
-        number = format_number(fact.value, "en")
-        qualifier = approximation_word(fact.qualifier, "en") if fact.approx else ""
+        number = approximate(format_number(fact.value, "en"), fact.qualifier if fact.approx else "", "en")
         noun = english_word(fact.unit) or fact.unit
         verb = (
             (english_participle(fact.predicate) or english_word(fact.predicate)) if fact.predicate else None
         )
         if fact.predicate:
             key = f"{verb} ({fact.predicate})" if verb else f"({fact.predicate})"
-            head = " ".join(p for p in (qualifier, number, noun, key) if p)
+            head = " ".join(p for p in (number, noun, key) if p)
         else:
             subject = fact.subject if fact.subject.lower() != fact.unit.lower() else ""
-            head = " ".join(p for p in (qualifier, number, noun, f"({subject})" if subject else "") if p)
+            head = " ".join(p for p in (number, noun, f"({subject})" if subject else "") if p)
         return head + self._extras(
             fact, "en", lambda p: f"{english_word(p.label) or p.label} {format_number(p.value, 'en')}"
         )
