@@ -189,9 +189,34 @@ def test_a_comparison_inside_one_report_sets_figures_of_one_unit_against_each_ot
     assert answer.text.count("[1]") == 2  # one cited sentence, its marker not repeated
 
 
-def test_a_figure_planned_is_not_what_was_done(two_bodies):
-    answer = two_bodies.ask("Đảng ủy phường Đông Xuyên kết nạp bao nhiêu đảng viên mới?")
-    assert answer.text.index("8 đảng viên") < answer.text.find("10 đảng viên") or "10" not in answer.text
+PLAN_FIRST = """BÁO CÁO
+Kết quả công tác phát triển đảng viên năm 2023 của Đảng ủy xã Yên Phong, tỉnh Bắc Ninh
+
+Đầu năm, Đảng ủy xã phấn đấu kết nạp 12 đảng viên mới.
+Cuối năm, Đảng ủy xã kết nạp 9 đảng viên mới.
+"""
+
+
+def test_a_figure_planned_is_not_what_was_done(engine_on):
+    from assistant.answerers.model import model
+
+    engine = engine_on({"plan.txt": PLAN_FIRST})
+    question = "Đảng ủy xã Yên Phong kết nạp bao nhiêu đảng viên mới?"
+    answer = engine.ask(question)
+    assert "9 đảng viên" in answer.text and "12" not in answer.text
+    snap, q = engine.snapshot, engine.parse(question, [])
+    found = snap.searcher.search(q.query(), 8)
+    planned = {
+        f.value: snap.counts.features(q, f, found)["planned"]
+        for k in snap.reports
+        for f in snap.library.facts(k)
+    }
+    assert planned == {12.0: 1.0, 9.0: 0.0}
+    m = model("figure")
+    assert dict(zip(m.features, m.weights, strict=True))["planned"] < 0  # fitted: a plan counts against
+
+
+def test_a_target_question_is_answered_by_the_plan(two_bodies):
     target = two_bodies.ask("Đảng ủy phường Đông Xuyên đặt chỉ tiêu kết nạp bao nhiêu đảng viên mới?")
     assert "10 đảng viên trở lên" in target.text  # "trở lên" after the amount, where Vietnamese puts it
 
