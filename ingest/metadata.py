@@ -21,7 +21,7 @@ from ingest.lexicon import (
     tone_key,
     words_regex,
 )
-from ingest.normalize import fold
+from ingest.normalize import fold, is_syllable
 from ingest.periods import TERM_RE, YEAR_RE, term_label
 from ingest.tokens import spelled_out
 from ingest.tokens import words as tokens_of
@@ -35,6 +35,7 @@ _HEADER_NOISE_RE = re.compile(
 )
 # A Party document's code: number, kind and issuer ("03-NQ/ĐUK", "05-CT/TW", "12 - KH/TU").
 DOCUMENT_CODE_RE = re.compile(r"(?<!\w)\d+\s*-\s*[A-ZĐ]{2,}/[A-ZĐ\-]*[A-ZĐ]")
+_HEADER_LINE_RE = re.compile(rf"\s*(?:{alternation(DOCUMENT_HEADER['header_line'])})", re.IGNORECASE)
 _DOC_NUMBER_RE = re.compile(rf"Số:?\s*({DOCUMENT_CODE_RE.pattern})")
 _PLACE_DATE_RE = re.compile(r"^\s*([^\W\d_][^,\n]{1,40}),\s*ngày\s+\d{1,2}\s+tháng", re.MULTILINE)
 _DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -104,12 +105,88 @@ def _kind(title: str, body: str) -> str:
     return by_body or "report"
 
 
+def header_issuer(head: str, text: str) -> str:
+    """The issuer a Party document's header names. The header (above "Số ..." and the title) names the
+    superior committee, then the issuing body on the line below it: "ĐẢNG BỘ TỈNH X" / "HUYỆN ỦY Y", or
+    "HUYỆN ỦY Y" / "ỦY BAN KIỂM TRA", a body of that committee with no name of its own ("Ủy ban Kiểm
+    tra Huyện ủy Y"). Cells of a header set out in two columns are read apart; "" without a header."""
+    bodies: list[str] = []
+    continues = False  # the line before was a body's name, which a long name wraps onto this one
+    for line in head[:HEADER_CHARS].split("\n"):
+        if _DOC_NUMBER_RE.match(line.strip()) or _TITLE_WORD_RE.match(line.strip()):
+            break
+        line = _HEADER_LINE_RE.split(line)[0]  # "HUYỆN ỦY X    ĐẢNG CỘNG SẢN VIỆT NAM", columns run together
+        cells = [
+            c for c in re.split(r"\s{2,}|\t", line.strip()) if c.isupper() and not _HEADER_NOISE_RE.match(c)
+        ]
+        named = [c for c in cells if _is_body(c)]
+        if named:
+            bodies += named
+        elif cells and continues:
+            bodies[-1] += f" {cells[0]}"  # "ĐẢNG ỦY CÔNG TY TNHH MỘT THÀNH VIÊN" / "LÂM NGHIỆP ..."
+        continues = bool(named)
+    bodies = [_in_usual_case(b, text) for b in bodies]
+    if not bodies:
+        return ""
+    last = bodies[-1]
+    if len(bodies) > 1 and any(fold(last) == fold(owned) for owned in ISSUERS["owned_body"]):
+        return f"{last} {bodies[-2]}"
+    return last
+
+
+def _is_body(cell: str) -> bool:
+    folded = fold(cell)
+    starts = [fold(h) for h in (*ISSUERS["head"], *ISSUERS["owned_body"])]
+    return any(folded == h or folded.startswith(f"{h} ") for h in starts)
+
+
+def _in_usual_case(cell: str, text: str) -> str:
+    """A header cell in capitals as the text writes the name elsewhere ("Khối các cơ quan tỉnh"), else
+    each syllable capitalised but the connectors ("và", "các"); abbreviations ("THCS") kept. The head
+    as the lexicon writes it."""
+    words = cell.split()
+    for known in sorted((*ISSUERS["head"], *ISSUERS["owned_body"]), key=len, reverse=True):
+        n = len(known.split())
+        if fold(" ".join(words[:n])) == fold(known):
+            name = words[n:]
+            return " ".join([known, *(_written_in(name, text) or [_name_case(w) for w in name])])
+    return cell
+
+
+def _written_in(name: list[str], text: str) -> list[str] | None:
+    """The name's words as the text writes them where not in capitals, if it does."""
+    if not name:
+        return []
+    tokens = re.findall(r"[\w&]+", text)
+    folded = [fold(t) for t in tokens]
+    target = [fold(w) for w in name]
+    n = len(target)
+    for i in range(len(tokens) - n + 1):
+        if folded[i : i + n] == target and not all(t.isupper() for t in tokens[i : i + n]):
+            return tokens[i : i + n]
+    return None
+
+
+_LOWER_CONNECTORS = {
+    w for phrase in ISSUERS["connector"] for w in phrase.split()
+}  # with marks: "quận" ≠ "Quân"
+
+
+def _name_case(word: str) -> str:
+    if word.lower() in _LOWER_CONNECTORS:
+        return word.lower()
+    return word.capitalize() if is_syllable(word) else word
+
+
 def issuing_body(head: str, text: str) -> str:
     """The Party body the first lines name most often as itself ("Đảng bộ Sở Khoa học và Công nghệ"), not
     as another body ("của Đảng ủy Khối", "trực thuộc ..."), unless no body is named as itself. A shorter
     mention ("Đảng bộ Khối", "Đảng bộ Sở KH&CN") counts for the full name it begins, so a name written
     inconsistently still counts; among equals the one named first wins. "" when no body is named."""
     usual = _usual_forms(text)
+    from_header = header_issuer(head, text)
+    if from_header:
+        return from_header
     mentions: list[tuple[str, str, bool, int]] = []
     covered = 0  # a head inside the name just read ("Ủy ban Kiểm tra Thành ủy X") is part of it
     for match in _BODY_HEAD_RE.finditer(head):

@@ -99,3 +99,14 @@ def normalize_query(text: str) -> str:
 
 def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
+
+
+# A Vietnamese syllable, folded: an onset, a vowel nucleus and a coda ("truong", "minh"); abbreviations in
+# capitals ("THCS", "UBND", "HĐND") are not one.
+_SYLLABLE_RE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+
+
+def is_syllable(word: str) -> bool:
+    return _SYLLABLE_RE.fullmatch(fold(word)) is not None

@@ -24,7 +24,8 @@ from ingest.types import ProcessedReport, id_prefix
 # Bumped whenever normalising, sentences, chunking, tokens or facts change: a report indexed by an older
 # pipeline is processed again even though its file is unchanged. 6: sentences addressed to the reader marked.
 # 7: numbers after a kind of document that count a noun are figures. 8: the "advantages" part of a report.
-PIPELINE_VERSION = 8
+# 9: the issuer read from the document header.
+PIPELINE_VERSION = 9
 
 
 def report_key(source: Path) -> str:

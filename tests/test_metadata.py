@@ -21,7 +21,8 @@ def test_metadata_read_from_text():
     assert meta.title.startswith("Báo cáo Sơ kết giữa nhiệm kỳ")
     assert "các cơ quan tỉnh lần thứ XIX" in meta.title  # the title's broken line is joined
     assert meta.kind == "midterm_review"
-    assert meta.issuing_body == "Đảng bộ Khối các cơ quan tỉnh"
+    # The header's second line is the issuer (the first is its superior): the committee of the Bloc.
+    assert meta.issuing_body == "Đảng ủy Khối các cơ quan tỉnh"
     assert meta.province == "Phú Thọ"
     assert meta.term == "2020–2025"
     assert meta.doc_number == "165-BC/ĐUK"
@@ -81,3 +82,50 @@ def test_a_short_mention_counts_for_the_full_name():
     # A name in capitals (a header) is read in the case the text writes it elsewhere.
     header = "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\n\nĐảng ủy Khối các cơ quan tỉnh đã lãnh đạo thực hiện nhiệm vụ."
     assert _body(header) == "Đảng ủy Khối các cơ quan tỉnh"
+
+
+def test_the_header_names_the_issuer_below_its_superior():
+    inspection = """ĐẢNG BỘ TỈNH YÊN BÁI
+HUYỆN ỦY TRẤN YÊN                ĐẢNG CỘNG SẢN VIỆT NAM
+ỦY BAN KIỂM TRA
+*
+Số 12-BC/UBKTHU          Trấn Yên, ngày 10 tháng 12 năm 2024
+
+BÁO CÁO
+Kết quả công tác kiểm tra, giám sát năm 2024
+
+Năm 2024, Ủy ban Kiểm tra Huyện ủy đã kiểm tra 9 tổ chức đảng. Huyện ủy Trấn Yên chỉ đạo sát sao.
+"""
+    # A body with no name of its own under its committee's line: that committee's body.
+    assert _body(inspection) == "Ủy ban Kiểm tra Huyện ủy Trấn Yên"
+    cell = """ĐẢNG BỘ XÃ MINH QUÂN
+CHI BỘ TRƯỜNG THCS MINH QUÂN
+*
+Số 03-BC/CB
+
+BÁO CÁO
+Kiểm điểm tập thể chi bộ năm 2024
+
+Đảng bộ xã Minh Quân chỉ đạo chi bộ. Đảng bộ xã Minh Quân có 25 chi bộ.
+"""
+    # The superior is named more often in the text; the header still says who issues the report.
+    assert _body(cell) == "Chi bộ Trường THCS Minh Quân"
+
+
+def test_a_long_name_wrapped_in_the_header_is_read_whole():
+    text = """ĐẢNG BỘ KHỐI DOANH NGHIỆP TỈNH
+ĐẢNG ỦY CÔNG TY CỔ PHẦN
+CẤP THOÁT NƯỚC HÒA BÌNH
+*
+Số 21-BC/ĐU
+
+BÁO CÁO
+Tổng kết công tác đảng năm 2024
+
+Đảng bộ Khối Doanh nghiệp tỉnh chỉ đạo. Đảng bộ Khối Doanh nghiệp tỉnh kiểm tra.
+"""
+    from ingest.normalize import fold
+
+    # Never written in prose: read in capitals, the whole name across the wrap.
+    assert fold(_body(text)) == fold("Đảng ủy Công ty Cổ phần Cấp thoát nước Hòa Bình")
+    assert _body(text).endswith("Hòa Bình")
