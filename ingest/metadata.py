@@ -307,11 +307,15 @@ def _province(text: str) -> str:
 
 
 def _term(title: str, text: str) -> str:
-    for source in (title, text):
-        terms = Counter(term_label(a, b) for a, b in _TERM_WORD_RE.findall(source))
-        if terms:
-            return terms.most_common(1)[0][0]
-    return _first_group(_YEAR_WORD_RE, title)
+    """The period a report covers: the term its title names, else the year its title names (an annual
+    report of 2024 is of 2024, though its text looks ahead to the next term), else the term its text
+    names most."""
+    terms = Counter(term_label(a, b) for a, b in _TERM_WORD_RE.findall(title))
+    year = _first_group(_YEAR_WORD_RE, title)
+    if terms or year:
+        return terms.most_common(1)[0][0] if terms else year
+    terms = Counter(term_label(a, b) for a, b in _TERM_WORD_RE.findall(text))
+    return terms.most_common(1)[0][0] if terms else ""
 
 
 def _date(head: str) -> str:

@@ -24,7 +24,7 @@ from ingest.types import ProcessedReport, id_prefix
 # Bumped whenever normalising, sentences, chunking, tokens or facts change: a report indexed by an older
 # pipeline is processed again even though its file is unchanged. 6: sentences addressed to the reader marked.
 # 7: numbers after a kind of document that count a noun are figures. 8: the "advantages" part of a report.
-# 9: the issuer read from the document header.
+# 9: the issuer read from the document header; an annual report's period is the year its title names.
 PIPELINE_VERSION = 9
 
 

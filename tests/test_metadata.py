@@ -129,3 +129,12 @@ Tổng kết công tác đảng năm 2024
     # Never written in prose: read in capitals, the whole name across the wrap.
     assert fold(_body(text)) == fold("Đảng ủy Công ty Cổ phần Cấp thoát nước Hòa Bình")
     assert _body(text).endswith("Hòa Bình")
+
+
+def test_an_annual_report_covers_its_year_though_it_looks_ahead_to_a_term():
+    text = (
+        "BÁO CÁO\nTổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy xã Đông Sơn\n\n"
+        "Năm 2024, Đảng ủy xã tập trung chuẩn bị đại hội nhiệm kỳ 2025 - 2030. Đại hội nhiệm kỳ 2025 - 2030 "
+        "được tổ chức thành công."
+    )
+    assert read_metadata(normalize_text(text), "a.txt").term == "2024"
