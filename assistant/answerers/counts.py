@@ -264,11 +264,14 @@ class CountAnswerer:
     def _sides(self, q: Question, best: list[tuple[float, list[Fact]]], found: Retrieval) -> list[Fact]:
         """The figures a comparison sets against each other: each report's best when two reports answer;
         within one report its best figure and the best other one counting in the same unit ("120 lượt tổ
-        chức đảng" against "175 lượt tổ chức", "trước hợp nhất 8" against "sau hợp nhất 11")."""
+        chức đảng" against "175 lượt tổ chức", "trước hợp nhất 8" against "sau hợp nhất 11"), a result
+        against a plan when the question asks about targets."""
         if len(best) != 1:
             return [figures[0] for _, figures in best]
         lead, *others = best[0][1]
         alike = [f for f in others if f.unit == lead.unit]
+        if q.wants_target:  # results against targets: a side of each kind, when the report states both
+            alike = [f for f in alike if self._planned(f) != self._planned(lead)] or alike
         if not alike:
             return [lead]
         return [lead, max(alike, key=lambda f: self._fact_score(q, f, found))]
