@@ -438,7 +438,14 @@ class Engine:
         text, dropped = drop_unsupported_lines("\n".join(draft.lines), supports, q.lang)
         if draft.found and dropped and not markers_in(text):
             return None
-        return Answer(question=q.text, text=text, found=draft.found, citations=citations, passages=passages)
+        return Answer(
+            question=q.text,
+            text=text,
+            found=draft.found,
+            citations=citations,
+            passages=passages,
+            computed=draft.derived,
+        )
 
     def _rewriter(self):
         """The optional LLM, created on first use."""

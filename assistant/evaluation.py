@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from ingest.normalize import fold, normalize_text
+from ingest.numbers import format_number
 
 FOUND_SHARE = 0.6  # a quote is found when a passage contains this share of it
 CUTOFFS = (1, 5, 10)
@@ -200,6 +201,8 @@ def run_answer_eval(args: argparse.Namespace) -> None:
         row = grade(item, answer)
         rows.append(row)
         supports = [c["text"] for c in answer["citations"]] + [c["title"] for c in answer["citations"]]
+        # A difference the answer computed from two cited figures stands in no passage, by its nature.
+        supports += [format_number(v, lang) for v in answer.get("computed", ()) for lang in ("vi", "en")]
         supported.append(not _long_unsupported(answer["answer"], supports, item["lang"]))
         if args.verbose or not row["correct"]:
             print(

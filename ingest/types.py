@@ -268,6 +268,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     answered_by: str = "extractive"
     id: str | None = None
+    computed: tuple[float, ...] = ()  # figures computed from cited ones (a difference): in no passage
 
     def to_dict(self) -> dict:
         out: dict = {} if self.id is None else {"id": self.id}
@@ -276,6 +277,7 @@ class Answer:
             answer=self.text,
             found=self.found,
             answered_by=self.answered_by,
+            computed=list(self.computed),
             citations=[c.to_dict() for c in self.citations],
             passages=[p.to_dict() for p in self.passages],
             timings_ms={k: round(v, 2) for k, v in self.timings_ms.items()},

@@ -58,6 +58,7 @@ def test_a_comparison_is_computed_from_both_cited_figures(engine):
     )
     assert "12" in answer.text and "9" in answer.text
     assert "chênh lệch 3" in answer.text  # 12 - 9, computed: in no passage
+    assert answer.to_dict()["computed"] == [3.0]  # said as computed, so no check takes it for a quote
     assert not any(v == 3 for c in answer.citations for v, *_ in numbers_in(c.text))
     both = engine.ask(
         "Năm 2023 Đảng ủy xã Hương Nộn kết nạp bao nhiêu đảng viên, còn năm 2024 kết nạp bao nhiêu?"
