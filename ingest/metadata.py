@@ -134,10 +134,13 @@ def header_issuer(head: str, text: str) -> str:
     return last
 
 
+_BODY_STARTS = tuple(fold(h) for h in (*ISSUERS["head"], *ISSUERS["owned_body"]))
+NAME_SEARCH_CHARS = 50_000  # where a header's name is looked for in prose: names are written early
+
+
 def _is_body(cell: str) -> bool:
     folded = fold(cell)
-    starts = [fold(h) for h in (*ISSUERS["head"], *ISSUERS["owned_body"])]
-    return any(folded == h or folded.startswith(f"{h} ") for h in starts)
+    return any(folded == h or folded.startswith(f"{h} ") for h in _BODY_STARTS)
 
 
 def _in_usual_case(cell: str, text: str) -> str:
@@ -157,7 +160,7 @@ def _written_in(name: list[str], text: str) -> list[str] | None:
     """The name's words as the text writes them where not in capitals, if it does."""
     if not name:
         return []
-    tokens = re.findall(r"[\w&]+", text)
+    tokens = re.findall(r"[\w&]+", text[:NAME_SEARCH_CHARS])
     folded = [fold(t) for t in tokens]
     target = [fold(w) for w in name]
     n = len(target)
@@ -167,9 +170,8 @@ def _written_in(name: list[str], text: str) -> list[str] | None:
     return None
 
 
-_LOWER_CONNECTORS = {
-    w for phrase in ISSUERS["connector"] for w in phrase.split()
-}  # with marks: "quận" ≠ "Quân"
+# Connector words, with their marks ("quận" is a connector, "Quân" a name).
+_LOWER_CONNECTORS = {w for phrase in ISSUERS["connector"] for w in phrase.split()}
 
 
 def _name_case(word: str) -> str:
@@ -179,14 +181,15 @@ def _name_case(word: str) -> str:
 
 
 def issuing_body(head: str, text: str) -> str:
-    """The Party body the first lines name most often as itself ("Đảng bộ Sở Khoa học và Công nghệ"), not
+    """The issuer the document's header names; without a header, the Party body the first lines name most
+    often as itself ("Đảng bộ Sở Khoa học và Công nghệ"), not
     as another body ("của Đảng ủy Khối", "trực thuộc ..."), unless no body is named as itself. A shorter
     mention ("Đảng bộ Khối", "Đảng bộ Sở KH&CN") counts for the full name it begins, so a name written
     inconsistently still counts; among equals the one named first wins. "" when no body is named."""
-    usual = _usual_forms(text)
     from_header = header_issuer(head, text)
     if from_header:
-        return from_header
+        return from_header  # the document's own statement of who issues it
+    usual = _usual_forms(text)
     mentions: list[tuple[str, str, bool, int]] = []
     covered = 0  # a head inside the name just read ("Ủy ban Kiểm tra Thành ủy X") is part of it
     for match in _BODY_HEAD_RE.finditer(head):

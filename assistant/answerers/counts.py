@@ -69,6 +69,7 @@ class CountAnswerer:
         clause = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
         near = self.lib.overlap(q, f"{clause} {fact.section} {counted}") / 3.0
         unit = bool(q.units) and self._unit_hit(q, fact)
+        planned = self._planned(fact)
         people = bool(q.units) and not unit and self._people_for_people(q, fact)
         return {
             "verb": float(bool(q.predicates) and any(self._does(fact, key) for key in q.predicates)),
@@ -79,12 +80,12 @@ class CountAnswerer:
             "counted": self.lib.overlap(q, counted) / 3.0,
             "near": near,
             "total": float(fact in self.lib.top_facts[fact.doc_key]),
-            "target": float(q.wants_target and (fact.target is not None or self._planned(fact))),
+            "target": float(q.wants_target and (fact.target is not None or planned)),
             "list": float(q.wants_list and len(self._siblings(fact)) > 1),
             "meaning": found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end),
             "local": self.lib.overlap(q, self._around(fact)) / 3.0,
             "opposed": float(opposed(qualified(q.words), qualified(words(f"{clause} {fact.section}")))),
-            "planned": float(not q.wants_target and self._planned(fact)),
+            "planned": float(not q.wants_target and planned),
         }
 
     def _planned(self, fact: Fact) -> bool:
@@ -277,13 +278,13 @@ class CountAnswerer:
         return [lead, max(alike, key=lambda f: self._fact_score(q, f, found))]
 
     def _comparison(
-        self, q: Question, cited: list[tuple[list[Fact], int]], leads: list[Fact]
+        self, q: Question, cited: list[tuple[list[Fact], int]], sides: list[Fact]
     ) -> tuple[str, tuple[float, ...]]:
         """What a comparison computes, stated with the cited figures: the best figure against its target
         ("vượt 2"), or two sides counting the same thing against each other ("8 và 5, chênh lệch 3"); ""
         when there is nothing to compute."""
         marker = {id(f): n for group, n in cited for f in group}
-        target = next((f for f in leads if f.target is not None), None)
+        target = next((f for f in sides if f.target is not None), None)
         if q.wants_target and target is not None:
             diff = target.value - target.target
             key = "above_target" if diff > 0 else "below_target" if diff < 0 else "at_target"
@@ -291,7 +292,6 @@ class CountAnswerer:
             return phrase(q.lang, key, a=a, t=t, d=d, unit=target.unit) + f" [{marker[id(target)]}]", (
                 abs(diff),
             )
-        sides = leads
         if len(sides) == 2 and sides[0].unit == sides[1].unit:
             first, second = sides
             diff = abs(first.value - second.value)
