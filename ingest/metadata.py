@@ -182,8 +182,8 @@ def _name_case(word: str) -> str:
 
 def issuing_body(head: str, text: str) -> str:
     """The issuer the document's header names; without a header, the Party body the first lines name most
-    often as itself ("Đảng bộ Sở Khoa học và Công nghệ"), not
-    as another body ("của Đảng ủy Khối", "trực thuộc ..."), unless no body is named as itself. A shorter
+    often as itself ("Đảng bộ Sở Khoa học và Công nghệ"), not as another body ("của Đảng ủy Khối",
+    "trực thuộc ..."), unless no body is named as itself. A shorter
     mention ("Đảng bộ Khối", "Đảng bộ Sở KH&CN") counts for the full name it begins, so a name written
     inconsistently still counts; among equals the one named first wins. "" when no body is named."""
     from_header = header_issuer(head, text)
