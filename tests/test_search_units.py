@@ -147,3 +147,18 @@ def test_english_glosses_name_terms_not_parts_of_words():
     assert "department" not in quote_line("Hỗ trợ 20 cơ sở sản xuất.", "en", 1)
     assert "male" in quote_line("Chi bộ có 12 đảng viên nam.", "en", 1)
     assert "department" in quote_line("Sở Tư pháp hỗ trợ 20 cơ sở sản xuất.", "en", 1)
+
+
+def test_each_body_named_has_its_report_in_scope_unless_named_in_passing():
+    reports = {
+        "finance": ReportMeta(doc="f", issuing_body="Đảng bộ Sở Tài chính", province="Hòa Bình", term="2024"),
+        "bloc": ReportMeta(doc="b", issuing_body="Đảng bộ Khối các cơ quan tỉnh", province="Hòa Bình"),
+        "health": ReportMeta(doc="h", issuing_body="Đảng bộ Sở Y tế", province="Hòa Bình"),
+    }
+    # The year favours one report; the other body named keeps its own best report.
+    compared = (
+        "Năm 2024 Đảng bộ Sở Tài chính kết nạp bao nhiêu đảng viên so với Đảng bộ Khối các cơ quan tỉnh?"
+    )
+    assert report_scope(compared, reports) == ["bloc", "finance"]
+    passing = "Năm 2024 Đảng bộ Sở Tài chính trực thuộc Đảng bộ Khối các cơ quan tỉnh có bao nhiêu chi bộ?"
+    assert report_scope(passing, reports) == ["finance"]

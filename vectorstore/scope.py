@@ -22,6 +22,7 @@ from ingest.types import ReportMeta
 _KIND_CUES = {k["kind"]: [re.compile(p) for p in k["question"]] for k in REPORT_KINDS}
 _HEADS = [tuple(fold(h).split()) for h in ISSUERS["head"]]
 _GENERIC = {w for phrase in ISSUERS["connector"] for w in fold(phrase).split()}
+_OTHER_BODY = [tuple(fold(p).split()) for p in ISSUERS["other_body_before"]]
 _PROVINCE_WORDS = {name: tuple(fold(name).split()) for name in PROVINCES}
 MIN_NAMING_WORDS = 3  # shorter runs of a body's name ("công nghệ") may be what is asked about
 REPORT_PHRASES = sorted((tuple(p.split()) for p in REPORT_NAMING), key=len, reverse=True)
@@ -45,25 +46,39 @@ def _name_words(meta: ReportMeta) -> tuple[str, ...]:
     return body
 
 
-def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
+def _found_at(haystack: list[str], needle: tuple[str, ...]) -> list[int]:
     n = len(needle)
-    return n > 0 and any(tuple(haystack[i : i + n]) == needle for i in range(len(haystack) - n + 1))
+    return [i for i in range(len(haystack) - n + 1) if n > 0 and tuple(haystack[i : i + n]) == needle]
+
+
+def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
+    return bool(_found_at(haystack, needle))
+
+
+def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
+    """Where the question names this report's issuing body: a run of two or more of its name words with
+    one that is not a connector ("khoa hoc va cong nghe", "khoi cac co quan"), or a kind of body followed
+    by the first word of its name ("dang bo khoi", "dang uy khoi"); [] when it does not."""
+    name = _name_words(meta)
+    if not name:
+        return []
+    at = {i for head in _HEADS for i in _found_at(asked, head + name[:1])}
+    for i in range(len(name)):
+        for j in range(i + 2, len(name) + 1):
+            if any(w not in _GENERIC for w in name[i:j]):
+                at |= set(_found_at(asked, name[i:j]))
+    return sorted(at)
 
 
 def names_body(asked: list[str], meta: ReportMeta) -> bool:
-    """The question names this report's issuing body: a run of two or more of its name words with one
-    that is not a connector ("khoa hoc va cong nghe", "khoi cac co quan"), or a kind of body followed by
-    the first word of its name ("dang bo khoi", "dang uy khoi")."""
-    name = _name_words(meta)
-    if not name:
-        return False
-    if any(_contains(asked, head + name[:1]) for head in _HEADS):
-        return True
-    return any(
-        _contains(asked, name[i:j]) and any(w not in _GENERIC for w in name[i:j])
-        for i in range(len(name))
-        for j in range(i + 2, len(name) + 1)
-    )
+    return bool(body_named_at(asked, meta))
+
+
+def _in_passing(asked: list[str], at: list[int]) -> bool:
+    """Every mention follows a word relating it to another body ("trực thuộc Đảng ủy Khối", "của ..."):
+    named in passing, not asked about."""
+    starts = [i for i in at if not any(j in at for j in range(i - 3, i))]  # one per mention, not per run
+    return all(any(_contains(asked[max(0, i - 2) : i], w) for w in _OTHER_BODY) for i in starts)
 
 
 def _provinces_named(asked: list[str]) -> set[str]:
@@ -90,7 +105,8 @@ def _documents_named(question: str, reports: dict[str, ReportMeta]) -> set[str]:
 
 
 def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | None:
-    """Keys of the reports the question names, or None when it names none."""
+    """Keys of the reports the question names, or None when it names none: the best named, and the best
+    of each other body the question names, unless in passing ("trực thuộc Đảng ủy Khối")."""
     folded = fold(question)
     asked = question_words(question)
     terms = {term_label(a, b) for a, b in TERM_RE.findall(folded)}
@@ -110,12 +126,13 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
         score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
         scores[key] = score
     scope = _best(scores)
-    # "Đảng bộ Khối ... so với Đảng bộ Sở KH&CN ...": each body named has its best report in scope.
     named = [_name_words(reports[k]) for k in scope]
     others = {
         k: s
         for k, s in scores.items()
-        if k in bodies and not any(_same_body(_name_words(reports[k]), n) for n in named)
+        if k in bodies
+        and not any(_same_body(_name_words(reports[k]), n) for n in named)
+        and not _in_passing(asked, body_named_at(asked, reports[k]))
     }
     return sorted(scope + _best(others)) or None
 
