@@ -114,15 +114,16 @@ def terms_in(text: str) -> list[tuple[str, str]]:
     lone: set[str] | None = None  # segmented only when a one-syllable term is in the text
     for vi, gloss in vietnamese_terms():
         pattern = _term_re(vi)
-        if " " not in vi and pattern.search(rest):
+        if not pattern.search(rest):
+            continue
+        if " " not in vi:
             # A one-syllable term inside a compound word is not the term: "sở" in "cơ sở", "nam" in "Hà Nam".
             lone = {_marked(w) for w in lone_syllables(text)} if lone is None else lone
             if _marked(vi) not in lone:
                 continue
-        if pattern.search(rest):
-            rest = pattern.sub(" ", rest)
-            if gloss not in (g for _, g in found):
-                found.append((vi, gloss))
+        rest = pattern.sub(" ", rest)
+        if gloss not in (g for _, g in found):
+            found.append((vi, gloss))
     return found
 
 

@@ -73,23 +73,20 @@ def _segmenter():
     return ViTokenizer
 
 
+def _pyvi_words(text: str) -> list[str]:
+    """pyvi's words, line by line: compounds joined by "_" ("đảng_viên")."""
+    return [w for line in text.split("\n") if line.strip() for w in _segmenter().tokenize(line).split()]
+
+
 def segmented_words(text: str) -> list[str]:
     """pyvi compound words, folded: "đảng viên" -> "dang_vien"."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        if line.strip():
-            out.extend(fold(w) for w in _segmenter().tokenize(line).split() if "_" in w)
-    return out
+    return [fold(w) for w in _pyvi_words(text) if "_" in w]
 
 
 def lone_syllables(text: str) -> set[str]:
     """The syllables pyvi reads as words on their own, lower case with their marks: "nam" in "đảng viên
     nam", but not in "Hà Nam" or "Nam Mỹ"; "tổ" not in "tổ chức" (one word)."""
-    out: set[str] = set()
-    for line in text.split("\n"):
-        if line.strip():
-            out.update(w.lower() for w in _segmenter().tokenize(line).split() if "_" not in w)
-    return out
+    return {w.lower() for w in _pyvi_words(text) if "_" not in w}
 
 
 def document_tokens(text: str) -> list[str]:

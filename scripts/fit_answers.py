@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answerers.model import MODELS_FILE, Model, fit, fit_ranking, logit, models, save
-from assistant.answerers.sections import MIN_ITEMS, SectionAnswerer
+from assistant.answerers.sections import SectionAnswerer
 from assistant.engine import Engine
 from assistant.evaluation import contains_most, half_of, load_gold
 from assistant.question import QuestionKind
@@ -187,9 +187,7 @@ def section_groups(engine: Engine, gold: list[dict]) -> list[Group]:
             quotes.setdefault(docs.get(source["doc"], ""), []).append(source["quote"])
         rows, labels, candidates = [], [], []
         for key in q.scope or list(snap.reports):
-            for section in snap.reports[key].sections:
-                if len(section.items) < MIN_ITEMS:
-                    continue
+            for section in snap.sections.candidates(key):
                 rows.append(snap.sections.features(q, key, section, found))
                 if "section" in item:
                     right = key == docs.get(item["doc"]) and at_heading(section.path, item["section"])

@@ -70,10 +70,6 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
     return sorted(at)
 
 
-def names_body(asked: list[str], meta: ReportMeta) -> bool:
-    return bool(body_named_at(asked, meta))
-
-
 def _in_passing(asked: list[str], at: list[int]) -> bool:
     """Every mention follows a word relating it to another body ("trực thuộc Đảng ủy Khối", "của ..."):
     named in passing, not asked about."""
@@ -111,7 +107,8 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
     asked = question_words(question)
     terms = {term_label(a, b) for a, b in TERM_RE.findall(folded)}
     provinces = _provinces_named(asked)
-    bodies = {key for key, meta in reports.items() if names_body(asked, meta)}
+    mentions = {key: at for key, meta in reports.items() if (at := body_named_at(asked, meta))}
+    bodies = set(mentions)
     kinds = {kind for kind, patterns in _KIND_CUES.items() if any(p.search(folded) for p in patterns)}
     years = set(YEAR_RE.findall(folded))
     documents = _documents_named(question, reports)
@@ -132,7 +129,7 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
         for k, s in scores.items()
         if k in bodies
         and not any(_same_body(_name_words(reports[k]), n) for n in named)
-        and not _in_passing(asked, body_named_at(asked, reports[k]))
+        and not _in_passing(asked, mentions[k])
     }
     return sorted(scope + _best(others)) or None
 

@@ -52,17 +52,22 @@ class SectionAnswerer:
         m = model("section")
         best: list[tuple[str, Section, float]] = []
         for key in q.scope or list(self.lib.reports):
-            scored = [
-                (m.probability(self.features(q, key, s, found)), s)
-                for s in self.lib.reports[key].sections
-                if len(s.items) >= MIN_ITEMS and not self.lib.addressed(key, *s.title)
-            ]
+            scored = [(m.probability(self.features(q, key, s, found)), s) for s in self.candidates(key)]
             if scored:
                 p, section = max(scored, key=lambda ps: ps[0])
                 if p >= m.threshold:
                     best.append((key, section, p))
         best.sort(key=lambda b: -b[2])
         return best[:1] if q.scope and len(q.scope) == 1 else best[:MAX_REPORTS]
+
+    def candidates(self, key: str) -> list[Section]:
+        """The sections of a report that may answer: a list of items, not headed by a sentence addressed
+        to the reader."""
+        return [
+            s
+            for s in self.lib.reports[key].sections
+            if len(s.items) >= MIN_ITEMS and not self.lib.addressed(key, *s.title)
+        ]
 
     def features(self, q: Question, key: str, section: Section, found: Retrieval) -> dict[str, float]:
         text = self.lib.text(key)
