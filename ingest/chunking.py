@@ -6,6 +6,8 @@ of the normalised document, and its id is derived from the report key and its po
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -177,9 +179,37 @@ def chunk_document(
     return chunks
 
 
-def section_at(chunks: list[Chunk], offset: int) -> str:
-    """The section path of the chunk holding a character offset (for facts and citations)."""
-    for chunk in chunks:
-        if chunk.start <= offset < chunk.end:
-            return chunk.section
-    return ""
+class ChunkFinder:
+    """The first chunk holding a character offset, found by bisection: a report's chunks come in text
+    order, each ending no earlier than the one before (neighbours overlap by one unit), so a long
+    report is not scanned once per fact."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.chunks = chunks
+        self.ends = [c.end for c in chunks]
+        pairs = list(itertools.pairwise(chunks))
+        self.ordered = all(a.start <= b.start and a.end <= b.end for a, b in pairs)
+
+    def at(self, offset: int) -> Chunk | None:
+        if not self.ordered:  # never seen; kept so the answer stays the plain scan's
+            return next((c for c in self.chunks if c.start <= offset < c.end), None)
+        i = bisect.bisect_right(self.ends, offset)  # the first chunk ending after the offset
+        return self.chunks[i] if i < len(self.chunks) and self.chunks[i].start <= offset else None
+
+    def section_at(self, offset: int) -> str:
+        """The section path of the chunk holding a character offset (for facts and citations)."""
+        chunk = self.at(offset)
+        return chunk.section if chunk else ""
+
+    def holding(self, spans: list[tuple[int, int]]) -> list[tuple[Chunk, tuple[int, int]]]:
+        """(chunk, span) for every chunk and every span wholly inside it, in chunk order; `spans` in text
+        order."""
+        starts = [a for a, _ in spans]
+        out: list[tuple[Chunk, tuple[int, int]]] = []
+        for chunk in self.chunks:
+            for span in spans[bisect.bisect_left(starts, chunk.start) :]:
+                if span[0] >= chunk.end:
+                    break
+                if span[1] <= chunk.end:
+                    out.append((chunk, span))
+        return out

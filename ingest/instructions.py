@@ -55,6 +55,19 @@ def _phrases(role: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...] | None],
     return tuple(out)
 
 
+@cache
+def _phrases_by_first_word(role: str) -> tuple[dict[str, list], dict[str, list]]:
+    """A role's phrases by their first word as written and as folded: a word is compared only with the
+    phrases it can open (every sentence of a report is read, so a scan of all phrases per word is slow)."""
+    as_written: dict[str, list] = {}
+    as_folded: dict[str, list] = {}
+    for written, folded in _phrases(role):
+        as_written.setdefault(written[0], []).append((written, folded))
+        if folded is not None:
+            as_folded.setdefault(folded[0], []).append((written, folded))
+    return as_written, as_folded
+
+
 def _words(sentence: str) -> list[_Word]:
     """The sentence's words, each compared as written, or folded when its clause is typed without marks."""
     clauses: list[list[str]] = [[]]
@@ -79,7 +92,8 @@ def _words(sentence: str) -> list[_Word]:
 def _match(words: list[_Word], i: int, role: str) -> int:
     """How many words from i make a phrase of the role (the longest), within one clause; 0 if none."""
     best = 0
-    for written, folded in _phrases(role):
+    as_written, as_folded = _phrases_by_first_word(role)
+    for written, folded in (as_folded if words[i].folded else as_written).get(words[i].key, ()):
         n = len(written)
         if n <= best or i + n > len(words) or words[i + n - 1].clause != words[i].clause:
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ingest.chunking import chunk_document, section_at
+from ingest.chunking import ChunkFinder, chunk_document
 from ingest.facts import extract_facts
 from ingest.instructions import mark_addressed
 from ingest.loaders import load_file
@@ -19,7 +19,7 @@ from ingest.normalize import normalize_text
 from ingest.sections import build_sections
 from ingest.sentences import split_sentences
 from ingest.tokens import document_tokens, figure_clauses
-from ingest.types import ProcessedReport, id_prefix
+from ingest.types import Chunk, ProcessedReport, id_prefix
 
 # Bumped whenever normalising, sentences, chunking, tokens or facts change: a report indexed by an older
 # pipeline is processed again even though its file is unchanged. 6: sentences addressed to the reader marked.
@@ -52,14 +52,10 @@ def process_file(path: Path, content_hash: str | None = None) -> ProcessedReport
     meta = read_metadata(text, path.name)
     sentences = mark_addressed(text, split_sentences(text))  # never facts, vectors nor answers
     chunks = chunk_document(text, key, meta, sentences, id_prefix=id_prefix(key, content_hash))
-    facts = extract_facts(text, key, sentences, sections=lambda offset: section_at(chunks, offset))
+    finder = ChunkFinder(chunks)
+    facts = extract_facts(text, key, sentences, sections=finder.section_at)
     clauses = figure_clauses(text, [s for s in sentences if not s.addressed])
-    figure_tokens = [
-        (chunk.id, document_tokens(f"{chunk.title} {text[start:end]}"))
-        for chunk in chunks
-        for start, end in clauses
-        if chunk.start <= start and end <= chunk.end
-    ]
+    figure_tokens = _figure_tokens(text, finder.holding(clauses))
     return ProcessedReport(
         key=key,
         source=str(path.resolve()),
@@ -74,3 +70,16 @@ def process_file(path: Path, content_hash: str | None = None) -> ProcessedReport
         facts=facts,
         sections=build_sections(text),
     )
+
+
+def _figure_tokens(text: str, held: list[tuple[Chunk, tuple[int, int]]]) -> list[tuple[str, list[str]]]:
+    """(chunk id, tokens of its title and the figure clause) for each clause in each chunk holding it; a
+    clause that two overlapping chunks of one section hold is segmented once."""
+    segmented: dict[tuple[str, int, int], list[str]] = {}
+    out = []
+    for chunk, (start, end) in held:
+        tokens = segmented.get((chunk.title, start, end))
+        if tokens is None:
+            tokens = segmented[chunk.title, start, end] = document_tokens(f"{chunk.title} {text[start:end]}")
+        out.append((chunk.id, tokens))
+    return out

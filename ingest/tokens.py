@@ -9,6 +9,7 @@ those are words of the index match.
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache, lru_cache
 
 from ingest.lexicon import ABBREVIATIONS, STOPWORDS
@@ -90,8 +91,11 @@ def lone_syllables(text: str) -> set[str]:
 
 
 def document_tokens(text: str) -> list[str]:
+    """A passage's lexical tokens, interned: a report repeats a few thousand words, and a long report's
+    token lists held one string per occurrence (most of its memory at ingest and at load)."""
     sylls = syllables(text)
-    return [t for t in expand_abbreviations(sylls) if t not in STOPWORDS] + segmented_words(text)
+    tokens = [t for t in expand_abbreviations(sylls) if t not in STOPWORDS] + segmented_words(text)
+    return [sys.intern(t) for t in tokens]
 
 
 @lru_cache(maxsize=50_000)

@@ -100,3 +100,29 @@ def test_a_sentence_without_full_stops_is_cut_for_the_embedder():
     assert len(result) > 1
     assert all(len(c.text.split()) <= MAX_WORDS for c in result)
     assert all(text[c.start : c.end] == c.text for c in result)
+
+
+def _long_report() -> str:
+    """Sections long enough to be cut into overlapping pieces."""
+    body = " ".join(f"Chi bộ thôn {i} kết nạp {i % 7 + 1} đảng viên mới trong năm." for i in range(120))
+    return normalize_text(REPORT.replace("Kết nạp 12 đảng viên mới trong nhiệm kỳ.", body) * 3)
+
+
+def test_the_chunk_finder_agrees_with_a_plain_scan():
+    """Bisection over overlapping chunks gives the first chunk holding each offset, and each chunk with
+    every span wholly inside it, exactly as scanning every chunk does."""
+    from ingest.chunking import ChunkFinder
+
+    text = _long_report()
+    result = _chunks(text, "doc1")
+    assert any(a.end > b.start for a, b in zip(result, result[1:], strict=False)), "no overlap to test"
+    finder = ChunkFinder(result)
+    assert finder.ordered
+    for offset in range(0, len(text) + 5, 7):
+        scanned = next((c for c in result if c.start <= offset < c.end), None)
+        assert finder.at(offset) is scanned
+        assert finder.section_at(offset) == (scanned.section if scanned else "")
+    spans = [(s.start, s.end) for s in split_sentences(text)]
+    assert finder.holding(spans) == [
+        (c, s) for c in result for s in spans if c.start <= s[0] and s[1] <= c.end
+    ]

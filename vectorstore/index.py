@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import time
 from dataclasses import asdict
@@ -87,11 +88,16 @@ def report_from_json(data: dict) -> ProcessedReport:
         original=data["original"],
         sentences=[_sentence_from_json(row) for row in data["sentences"]],
         chunks=chunks,
-        tokens=data["tokens"],
-        figure_tokens=[(cid, toks) for cid, toks in data.get("figure_tokens", [])],
+        tokens=[_interned(toks) for toks in data["tokens"]],
+        figure_tokens=[(cid, _interned(toks)) for cid, toks in data.get("figure_tokens", [])],
         facts=[fact_from_json(row) for row in data.get("facts", [])],
         sections=[_section_from_json(row) for row in data.get("sections", [])],
     )
+
+
+def _interned(tokens: list[str]) -> list[str]:
+    """One string per distinct token, as ingest made them (JSON gives one per occurrence)."""
+    return [sys.intern(t) for t in tokens]
 
 
 def _sentence_from_json(row: list) -> Sentence:
