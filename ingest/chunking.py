@@ -207,9 +207,9 @@ class ChunkFinder:
         starts = [a for a, _ in spans]
         out: list[tuple[Chunk, tuple[int, int]]] = []
         for chunk in self.chunks:
-            for span in spans[bisect.bisect_left(starts, chunk.start) :]:
-                if span[0] >= chunk.end:
-                    break
-                if span[1] <= chunk.end:
-                    out.append((chunk, span))
+            i = bisect.bisect_left(starts, chunk.start)
+            while i < len(spans) and spans[i][0] < chunk.end:
+                if spans[i][1] <= chunk.end:
+                    out.append((chunk, spans[i]))
+                i += 1
         return out
