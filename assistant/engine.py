@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answerers.base import Answerer, Draft, Library
@@ -22,7 +22,7 @@ from assistant.answerers.counts import CountAnswerer
 from assistant.answerers.metadata import MetadataAnswerer
 from assistant.answerers.not_found import NotFoundAnswerer
 from assistant.answerers.quotes import QuoteAnswerer
-from assistant.answerers.sections import SectionAnswerer
+from assistant.answerers.sections import MAX_ITEMS, SectionAnswerer
 from assistant.citations import drop_unsupported_lines, markers_in
 from assistant.labels import answer_label, meta_label
 from assistant.question import METADATA_KINDS, Question, QuestionKind, ReportsView, parse_question
@@ -104,6 +104,21 @@ class Snapshot:
     metadata: MetadataAnswerer
     sections: SectionAnswerer
     not_found: NotFoundAnswerer
+
+    def retrieve(self, q: Question, depth: int) -> Retrieval:
+        """The searcher's passages; a question that a section answers first gets the passages of the
+        sections chosen to answer it first: what is cited is what was found."""
+        found = self.searcher.search(q.query(), depth)
+        if self.chain(q)[0] is not self.sections:
+            return found
+        scores = {p.chunk.id: p.score for p in found.passages}
+        lifted: dict[str, Passage] = {}
+        for key, section, _p in self.sections.best_sections(q, found):
+            end = max((b for _a, b in section.items[:MAX_ITEMS]), default=section.title[1])
+            for chunk in self.searcher.finders[key].overlapping(section.title[0], end):
+                lifted.setdefault(chunk.id, Passage(chunk, scores.get(chunk.id, 0.0)))
+        rest = [p for p in found.passages if p.chunk.id not in lifted]
+        return replace(found, passages=[*lifted.values(), *rest][: max(depth, len(lifted))])
 
     def chain(self, q: Question) -> list[Answerer]:
         """The answerers that may answer this kind of question, in order."""
@@ -396,7 +411,7 @@ class Engine:
         with self._rw.read():
             snap = self._current()
             q = self._question(snap, query, history, reports)
-            return snap.searcher.search(q.query(), k or self.settings.k).passages
+            return snap.retrieve(q, k or self.settings.k).passages
 
     def ask(
         self, question: str, history: list[dict] | None = None, reports: list[str] | None = None
@@ -409,7 +424,7 @@ class Engine:
             snap = self._current()
             q = self._question(snap, question, history, reports)
             depth = ANSWER_PASSAGES if q.kind in _NARROW_KINDS else WIDE_ANSWER_PASSAGES
-            found = snap.searcher.search(q.query(), depth)
+            found = snap.retrieve(q, depth)
             searched = time.perf_counter()
             answer = self._answer(snap, q, found)
         if self.settings.llm:

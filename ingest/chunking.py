@@ -201,6 +201,17 @@ class ChunkFinder:
         chunk = self.at(offset)
         return chunk.section if chunk else ""
 
+    def overlapping(self, start: int, end: int) -> list[Chunk]:
+        """The chunks sharing text with [start, end), in text order."""
+        if not self.ordered:
+            return [c for c in self.chunks if c.start < end and start < c.end]
+        out = []
+        for chunk in self.chunks[bisect.bisect_right(self.ends, start) :]:
+            if chunk.start >= end:
+                break
+            out.append(chunk)
+        return out
+
     def holding(self, spans: list[tuple[int, int]]) -> list[tuple[Chunk, tuple[int, int]]]:
         """(chunk, span) for every chunk and every span wholly inside it, in chunk order; `spans` in text
         order."""

@@ -229,3 +229,20 @@ def test_approximations_stand_where_the_language_puts_them():
     assert approximate("90%", "trên", "vi") == "trên 90%"
     assert approximate("2", "trở lên", "en") == "2 or more"
     assert approximate("90%", "trên", "en") == "over 90%"
+
+
+WATCH = """BÁO CÁO
+Tổng kết công tác kiểm tra năm 2024 của Đảng ủy phường Tân Lập, tỉnh Thái Nguyên
+
+I. KẾT QUẢ
+Trong năm, cấp ủy các cấp tiến hành kiểm tra 20 lượt tổ chức đảng, tiến hành giám sát 15 lượt tổ chức đảng; Ủy ban kiểm tra giám sát 6 lượt tổ chức đảng.
+"""
+
+
+def test_a_figure_of_another_action_in_the_same_sentence_is_left_out(engine_on):
+    """The other figures of the chosen sentence join it only when they could answer: one of another verb
+    never does, even when it counts the same thing."""
+    engine = engine_on({"watch.txt": WATCH})
+    answer = engine.ask("Cấp ủy các cấp giám sát bao nhiêu lượt tổ chức đảng?")
+    assert "15 lượt" in answer.text
+    assert 20 not in [value for value, *_ in numbers_in(answer.text)]

@@ -126,3 +126,6 @@ def test_the_chunk_finder_agrees_with_a_plain_scan():
     assert finder.holding(spans) == [
         (c, s) for c in result for s in spans if c.start <= s[0] and s[1] <= c.end
     ]
+    for start in range(0, len(text), 97):
+        end = start + 250
+        assert finder.overlapping(start, end) == [c for c in result if c.start < end and start < c.end]

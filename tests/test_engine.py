@@ -143,3 +143,38 @@ def test_read_write_lock_lets_readers_share_and_writers_wait():
         assert order == []  # the writer waits for the readers
     writer.join(5)
     assert order == ["write"]
+
+
+SHORTCOMINGS = """BÁO CÁO
+Tổng kết nhiệm kỳ của Đảng bộ Sở Tài chính tỉnh Nam Định nhiệm kỳ 2020 - 2025
+
+I. KẾT QUẢ
+{results}
+II. HẠN CHẾ, KHUYẾT ĐIỂM
+1. Việc quán triệt nghị quyết ở một vài chi bộ còn chậm, {filler}
+2. Sinh hoạt chuyên đề chưa đều, nội dung còn đơn điệu, {filler}
+3. Công tác phát triển đảng viên trong đoàn viên thanh niên còn ít, {filler}
+III. PHƯƠNG HƯỚNG
+Tiếp tục nâng cao chất lượng sinh hoạt chi bộ.
+"""
+
+
+def test_a_section_answer_is_found_first_by_search(engine_on):
+    """A question a section answers gets the passages of the section chosen, in text order, before the
+    rest: what the answer cites is what search returns."""
+    filler = "chưa đáp ứng yêu cầu đặt ra trong tình hình mới của cơ quan, đơn vị. " * 12
+    results = " ".join(
+        f"Chi bộ {i} hoàn thành tốt nhiệm vụ được giao trong năm {2020 + i % 5}." for i in range(40)
+    )
+    engine = engine_on({"finance.txt": SHORTCOMINGS.format(results=results, filler=filler)})
+    question = "Những hạn chế, khuyết điểm của Đảng bộ Sở Tài chính là gì?"
+    snap = engine.snapshot
+    q = engine._question(snap, question, [], None)
+    assert snap.chain(q)[0] is snap.sections
+    [(key, section, _p)] = snap.sections.best_sections(q, snap.searcher.search(q.query(), 12))
+    held = snap.searcher.finders[key].overlapping(section.title[0], section.items[-1][1])
+    assert len(held) > 1, "the section should span several passages"
+    searched = engine.search(question, k=12)
+    assert [p.chunk.id for p in searched[: len(held)]] == [c.id for c in held]
+    answer = engine.ask(question)
+    assert {(c.start, c.end) for c in answer.citations} >= {section.title}

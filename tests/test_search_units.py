@@ -162,3 +162,24 @@ def test_each_body_named_has_its_report_in_scope_unless_named_in_passing():
     assert report_scope(compared, reports) == ["bloc", "finance"]
     passing = "Năm 2024 Đảng bộ Sở Tài chính trực thuộc Đảng bộ Khối các cơ quan tỉnh có bao nhiêu chi bộ?"
     assert report_scope(passing, reports) == ["finance"]
+
+
+def test_a_passage_ranks_by_its_sentence_nearest_the_question():
+    """The sentence ranking: each passage scores its nearest sentence; a sentence in the overlap of two
+    passages counts for both, one cut between them for neither; sentences of reports not indexed are
+    ignored."""
+    from ingest.types import Chunk
+    from vectorstore.hybrid import HybridSearcher
+
+    meta = ReportMeta(doc="r")
+    text = "Câu một. Câu hai. Câu ba. Câu bốn."
+    chunks = {
+        "first": Chunk("first", "r", text[0:17], 0, 17, "", "", meta),
+        "second": Chunk("second", "r", text[9:34], 9, 34, "", "", meta),
+    }
+    searcher = HybridSearcher(None, None, None, None, chunks, {"r": meta}, None)
+    # (report, start, end, similarity), best first, as the store returns them.
+    nearest = [("r", 26, 34, 0.9), ("r", 9, 17, 0.8), ("r", 0, 8, 0.7), ("gone", 0, 8, 0.95)]
+    assert searcher._by_nearest_sentence(nearest) == [("second", 0.9), ("first", 0.8)]
+    assert searcher._by_nearest_sentence(nearest[1:]) == [("first", 0.8), ("second", 0.8)]
+    assert searcher._by_nearest_sentence([("r", 5, 20, 0.6)]) == []

@@ -160,8 +160,8 @@ class CountAnswerer:
         for other in self.lib.top_facts[key]:
             if other in chosen or other is share or not self.lib.same_sentence(fact, other):
                 continue
-            if any(p.value == fact.value for p in other.breakdown):
-                continue  # the total the chosen figure is part of
+            if any(p.value == fact.value for p in other.breakdown) or not scores[id(other)]:
+                continue  # the total the chosen figure is part of, or a figure that never answers
             close = scores[id(other)] >= threshold and logit(scores[id(other)]) >= logit(top) - CLOSE_FIGURES
             if close or q.wants_several or self._named_in_question(q, other):
                 chosen.append(other)
