@@ -8,6 +8,7 @@ order, then checks every number of the draft against what it cites (assistant/ci
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,6 +16,7 @@ from typing import Protocol
 
 from assistant.question import Question
 from ingest.facts import top_level
+from ingest.normalize import fold
 from ingest.tokens import token_set
 from ingest.types import Evidence, Fact, ProcessedReport, ReportMeta, Retrieval, Sentence
 
@@ -125,6 +127,17 @@ class Library:
         if key not in self._quote_spans:
             self._quote_spans[key] = _merge_short(self.text(key), self.reports[key].sentences)
         return self._quote_spans[key]
+
+    def writes(self, folded_words: str) -> bool:
+        """Some report writes these words in a row (folded, whole words): a compound the segmenter joined
+        otherwise in the question than in the report ("lãnh đạo cụ thể" + "hóa") is still written there."""
+        return f" {folded_words} " in self._folded_text
+
+    @cached_property
+    def _folded_text(self) -> str:
+        return (
+            " " + " | ".join(" ".join(re.findall(r"\w+", fold(r.text))) for r in self.reports.values()) + " "
+        )
 
     @cached_property
     def idf(self) -> Callable[[str], float]:

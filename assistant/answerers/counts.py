@@ -170,7 +170,10 @@ class CountAnswerer:
         within = q.kind is QuestionKind.COMPARISON and (not q.scope or len(q.scope) == 1)
         several = within or q.wants_several
         if several and not (q.wants_target and fact.target is not None):
-            chosen += self._other_sides(fact, chosen, ranked, scores)  # compared with a target: no other side
+            # Compared with a target: no other side. The threshold decides whether the report answers at
+            # all; another side need only be close to its best figure.
+            candidates = sorted((f for f in facts if scores[id(f)] > 0), key=lambda f: -scores[id(f)])
+            chosen += self._other_sides(fact, chosen, candidates, scores)
         ordered = sorted(chosen, key=lambda f: f.start)
         return top, [fact, *(f for f in ordered if f is not fact)]
 
@@ -180,7 +183,7 @@ class CountAnswerer:
         """A comparison within one report: the best figures of other sentences counting the same thing,
         nearly as good as the best ("trước hợp nhất ... 08 đồng chí", "sau hợp nhất ... 11 đồng chí")."""
         sides: list[Fact] = []
-        for other in ranked[1:]:
+        for other in (f for f in ranked if f is not fact):
             if len({self.lib.sentence_of(f.doc_key, f.start) for f in [*chosen, *sides]}) >= COMPARED_SIDES:
                 break
             if other.unit != fact.unit or any(self.lib.same_sentence(other, f) for f in [*chosen, *sides]):

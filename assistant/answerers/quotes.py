@@ -131,7 +131,10 @@ class QuoteAnswerer:
 
     def _names_absent_concept(self, q: Question) -> bool:
         """A compound word of the question that no report uses ("trí tuệ nhân tạo"): nothing answers it."""
-        return any(not self.known(c) and c not in _QUESTION_COMPOUNDS for c in q.compounds)
+        return any(
+            not self.known(c) and c not in _QUESTION_COMPOUNDS and not self.lib.writes(c.replace("_", " "))
+            for c in q.compounds
+        )
 
     def _choose(self, q: Question, scored: list[tuple[float, Evidence, str]]) -> list[tuple[Evidence, str]]:
         best = scored[0][0]

@@ -15,6 +15,7 @@ from assistant.wording import count_word, part_name, phrase, quote_line
 from ingest.normalize import collapse_spaces
 from ingest.numbers import numbers_in
 from ingest.sentences import sentences_within
+from ingest.tokens import token_set
 from ingest.types import Evidence, Retrieval, Section
 
 MIN_ITEMS = 2
@@ -24,6 +25,9 @@ LEAD_WORDS = 30  # an item's first sentence longer than this is cut at its first
 # ... unless its later clauses state figures ("85% chi bộ ...; trên 85% đảng viên ...; dưới 2%"): each is a
 # claim of its own (a list of targets), kept whole up to this length.
 FIGURES_ITEM_WORDS = 60
+# An item about what the question narrows the part to ("shortcomings in inspection work") is quoted whole
+# up to this length: its later sentences are the answer, not detail.
+TOPIC_ITEM_WORDS = 120
 
 
 class SectionAnswerer:
@@ -38,7 +42,7 @@ class SectionAnswerer:
         evidence: list[Evidence] = []
         for key, section, _p in best:
             leads = self._figures(key, section) if section.role == "results" else []
-            leads = leads or self._leads(key, section)
+            leads = leads or self._leads(key, section, self._on_topic(q, key, section))
             evidence.append(Evidence(key, *section.title, section.path))  # the heading is cited too
             lines.append(f"{self._head(q, key, section, len(leads))} [{len(evidence)}]")
             for start, end in leads:
@@ -130,16 +134,41 @@ class SectionAnswerer:
             and all(numbers_in(c, quantities_only=True) for c in clauses)
         )
 
-    def _leads(self, key: str, section: Section) -> list[tuple[int, int]]:
+    def _on_topic(self, q: Question, key: str, section: Section) -> set[tuple[int, int]]:
+        """The items about what the question narrows the part to: its content words that neither the
+        heading (it says the part) nor the report's title and issuer (they name the report) say, found
+        most in these items and not in all of them."""
+        text = self.lib.text(key)
+        meta = self.lib.meta(key)
+        said = f"{section.path} {text[section.title[0] : section.title[1]]} {meta.title} {meta.issuing_body}"
+        said_already = token_set(said)
+        topic = [w for w in q.informative if w not in said_already]
+        if not topic:
+            return set()
+        items = section.items[:MAX_ITEMS]
+        hits = {
+            item: sum(self.lib.idf(w) for w in topic if w in token_set(text[item[0] : item[1]]))
+            for item in items
+        }
+        most = max(hits.values(), default=0.0)
+        on_topic = {item for item, hit in hits.items() if most and hit == most}
+        return on_topic if len(on_topic) < len(items) else set()
+
+    def _leads(
+        self, key: str, section: Section, whole: set[tuple[int, int]] = frozenset()
+    ) -> list[tuple[int, int]]:
         """Each item's lead: its first sentence, cut at its first ";" or ":" when long; an item that is only
-        a sentence addressed to the reader is left out."""
+        a sentence addressed to the reader is left out. Items in `whole` are quoted whole when short
+        enough."""
         text = self.lib.text(key)
         out = []
         for start, end in section.items[:MAX_ITEMS]:
             inside = sentences_within(self.lib.sentences(key), start, end)
             first = inside[0] if inside else None
             s, e = (max(start, first.start), min(end, first.end)) if first else (start, end)
-            if len(text[s:e].split()) > LEAD_WORDS and not self._figures_throughout(text, s, e):
+            if (start, end) in whole and len(text[s:end].split()) <= TOPIC_ITEM_WORDS:
+                e = max(e, min(end, inside[-1].end)) if inside else end  # its sentences, not its bullet
+            elif len(text[s:e].split()) > LEAD_WORDS and not self._figures_throughout(text, s, e):
                 clauses = [c for c in (first.clauses if first else ()) if c[0] >= s]
                 cut = next((c[1] for c in clauses if len(text[s : c[1]].split()) >= 8), e)
                 colon = text.find(": ", s, e)
