@@ -115,7 +115,7 @@ def _cue_patterns(role: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | 
     phrases = cues(role)
     marked = [p for p in phrases if has_diacritics(p)]
     plain = [p for p in phrases if not has_diacritics(p)]
-    return (words_regex(marked) if marked else None, words_regex(plain) if plain else None)
+    return (words_regex(marked) if marked else None, words_regex(plain, plural=True) if plain else None)
 
 
 def has_cue(role: str, text: str) -> bool:

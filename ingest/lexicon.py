@@ -168,9 +168,12 @@ def alternation(phrases: Iterable[str]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
 
 
-def words_regex(phrases: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    """Any of the phrases as whole words: no letter may touch them (a digit may)."""
-    return re.compile(rf"(?<!{LETTER})(?:{alternation(phrases)})(?!{LETTER})", flags)
+def words_regex(phrases: Iterable[str], flags: int = re.IGNORECASE, plural: bool = False) -> re.Pattern[str]:
+    """Any of the phrases as whole words: no letter may touch them (a digit may). With `plural`, a phrase
+    may end in "s" or "es" (English plurals and verb forms: "targets", "compares"); no Vietnamese syllable
+    ends in "s", so folded Vietnamese phrases match as before."""
+    suffix = "(?:e?s)?" if plural else ""
+    return re.compile(rf"(?<!{LETTER})(?:{alternation(phrases)}){suffix}(?!{LETTER})", flags)
 
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"

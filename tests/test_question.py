@@ -80,3 +80,14 @@ def test_a_summary_question_asks_for_a_list():
     assert parse_question("Summarise the tasks set for the next term.").kind == "list"
     # A folded cue matches whole words only: "chế độ đấu tranh" is not "do đâu".
     assert parse_question("Chế độ đấu tranh chống tham nhũng ra sao?").kind != "why"
+
+
+def test_english_cues_match_their_plurals_and_vietnamese_ones_stay_whole_words():
+    from assistant.question import has_cue
+
+    assert has_cue("target", "How did the results compare with the targets set for 2021?")
+    assert has_cue("compare", "How does this year's figure compare with last year's?")
+    assert has_cue("quantity", "What were the numbers of new members?")
+    assert not has_cue("target", "What did the committee do?")
+    # No Vietnamese syllable ends in "s": a folded cue never grows one.
+    assert has_cue("quantity", "ty le dang vien") and not has_cue("quantity", "tys le")
