@@ -6,6 +6,7 @@ the part they play, the question's words in their heading and items, and their m
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import model
@@ -155,7 +156,7 @@ class SectionAnswerer:
         return on_topic if len(on_topic) < len(items) else set()
 
     def _leads(
-        self, key: str, section: Section, whole: set[tuple[int, int]] = frozenset()
+        self, key: str, section: Section, whole: AbstractSet[tuple[int, int]] = frozenset()
     ) -> list[tuple[int, int]]:
         """Each item's lead: its first sentence, cut at its first ";" or ":" when long; an item that is only
         a sentence addressed to the reader is left out. Items in `whole` are quoted whole when short
