@@ -113,12 +113,14 @@ class Snapshot:
             return found
         scores = {p.chunk.id: p.score for p in found.passages}
         lifted: dict[str, Passage] = {}
-        for key, section, _p in self.sections.best_sections(q, found):
+        chosen = self.sections.best_sections(q, found)
+        for key, section, _p in chosen:
             end = max((b for _a, b in section.items[:MAX_ITEMS]), default=section.title[1])
             for chunk in self.searcher.finders[key].overlapping(section.title[0], end):
                 lifted.setdefault(chunk.id, Passage(chunk, scores.get(chunk.id, 0.0)))
         rest = [p for p in found.passages if p.chunk.id not in lifted]
-        return replace(found, passages=[*lifted.values(), *rest][: max(depth, len(lifted))])
+        passages = [*lifted.values(), *rest][: max(depth, len(lifted))]
+        return replace(found, passages=passages, sections=chosen)
 
     def chain(self, q: Question) -> list[Answerer]:
         """The answerers that may answer this kind of question, in order."""

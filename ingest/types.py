@@ -199,6 +199,9 @@ class Retrieval:
     # report key -> (start, end, cosine similarity) of its sentences nearest the query, in text order
     sentences: dict[str, list[tuple[int, int, float]]] = field(default_factory=dict)
     floor: float = 0.0  # the similarity of the farthest sentence found: every other one is farther
+    # (report key, section, probability) of the sections chosen to answer, when a section answers first:
+    # chosen once, before their passages were lifted, and handed on to the answer
+    sections: list[tuple[str, Section, float]] | None = None
 
     def meaning(self, doc_key: str, start: int, end: int) -> float:
         """How near the query a span of a report is in meaning: its nearest sentence's similarity."""

@@ -8,7 +8,6 @@ order, then checks every number of the draft against what it cites (assistant/ci
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,8 +15,7 @@ from typing import Protocol
 
 from assistant.question import Question
 from ingest.facts import top_level
-from ingest.normalize import fold
-from ingest.tokens import token_set
+from ingest.tokens import token_set, words
 from ingest.types import Evidence, Fact, ProcessedReport, ReportMeta, Retrieval, Sentence
 
 
@@ -135,9 +133,7 @@ class Library:
 
     @cached_property
     def _folded_text(self) -> str:
-        return (
-            " " + " | ".join(" ".join(re.findall(r"\w+", fold(r.text))) for r in self.reports.values()) + " "
-        )
+        return " " + " | ".join(" ".join(words(r.text)) for r in self.reports.values()) + " "
 
     @cached_property
     def idf(self) -> Callable[[str], float]:

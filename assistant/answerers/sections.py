@@ -36,7 +36,7 @@ class SectionAnswerer:
         self.lib = library
 
     def answer(self, q: Question, found: Retrieval) -> Draft | None:
-        best = self.best_sections(q, found)
+        best = self.best_sections(q, found) if found.sections is None else found.sections
         if not best:
             return None
         lines: list[str] = []
