@@ -19,6 +19,7 @@ from pathlib import Path
 
 from assistant.answerers.base import Answerer, Draft, Library
 from assistant.answerers.counts import CountAnswerer
+from assistant.answerers.documents import DocumentAnswerer
 from assistant.answerers.metadata import MetadataAnswerer
 from assistant.answerers.not_found import NotFoundAnswerer
 from assistant.answerers.quotes import QuoteAnswerer
@@ -29,7 +30,17 @@ from assistant.question import METADATA_KINDS, Question, QuestionKind, ReportsVi
 from assistant.settings import Settings
 from ingest.errors import IndexBusyError, IndexUnusableError, ReportAssistantError
 from ingest.numbers import format_number
-from ingest.types import Answer, Chunk, Citation, Evidence, Passage, ProcessedReport, ReportMeta, Retrieval
+from ingest.types import (
+    Answer,
+    Chunk,
+    Citation,
+    Evidence,
+    Passage,
+    ProcessedReport,
+    ReportMeta,
+    Retrieval,
+    Section,
+)
 from vectorstore.embedders import Embedder, make_embedder
 from vectorstore.hybrid import HybridSearcher
 from vectorstore.index import IndexDir
@@ -102,28 +113,45 @@ class Snapshot:
     counts: CountAnswerer
     quotes: QuoteAnswerer
     metadata: MetadataAnswerer
+    documents: DocumentAnswerer
     sections: SectionAnswerer
     not_found: NotFoundAnswerer
 
     def retrieve(self, q: Question, depth: int) -> Retrieval:
-        """The searcher's passages; a question that a section answers first gets the passages of the
-        sections chosen to answer it first: what is cited is what was found."""
+        """The searcher's passages; a question that a section, a figure or a cited document answers first
+        gets the passages holding what was chosen to answer it first: what is cited is what was found."""
         found = self.searcher.search(q.query(), depth)
-        if self.chain(q)[0] is not self.sections:
+        first = self.chain(q)[0]
+        if first is self.sections:
+            chosen = self.sections.best_sections(q, found)
+            spans = [(key, section.title[0], _section_end(section)) for key, section, _p in chosen]
+            found = replace(found, sections=chosen)
+        elif first is self.counts:
+            figures = self.counts.best_figures(q, found)
+            spans = [(f.doc_key, f.sentence_start, f.sentence_end) for _s, facts in figures for f in facts]
+            found = replace(found, figures=figures)
+        elif first is self.documents and (best := self.documents.best_document(q, found)):
+            spans = [(best[1].doc_key, best[1].start, best[1].end)]
+        else:
             return found
-        scores = {p.chunk.id: p.score for p in found.passages}
+        return replace(found, passages=self._lifted(found.passages, spans, depth))
+
+    def _lifted(
+        self, passages: list[Passage], spans: list[tuple[str, int, int]], depth: int
+    ) -> list[Passage]:
+        """The passages overlapping the spans first, in the spans' order, then the others."""
+        scores = {p.chunk.id: p.score for p in passages}
         lifted: dict[str, Passage] = {}
-        chosen = self.sections.best_sections(q, found)
-        for key, section, _p in chosen:
-            end = max((b for _a, b in section.items[:MAX_ITEMS]), default=section.title[1])
-            for chunk in self.searcher.finders[key].overlapping(section.title[0], end):
+        for key, start, end in spans:
+            for chunk in self.searcher.finders[key].overlapping(start, end):
                 lifted.setdefault(chunk.id, Passage(chunk, scores.get(chunk.id, 0.0)))
-        rest = [p for p in found.passages if p.chunk.id not in lifted]
-        passages = [*lifted.values(), *rest][: max(depth, len(lifted))]
-        return replace(found, passages=passages, sections=chosen)
+        rest = [p for p in passages if p.chunk.id not in lifted]
+        return [*lifted.values(), *rest][: max(depth, len(lifted))]
 
     def chain(self, q: Question) -> list[Answerer]:
         """The answerers that may answer this kind of question, in order."""
+        if q.documents:
+            return [self.documents, self.quotes]
         if q.kind in METADATA_KINDS:
             return [self.metadata]
         if q.kind is QuestionKind.COUNT:
@@ -218,6 +246,7 @@ class Engine:
             counts=CountAnswerer(library),
             quotes=QuoteAnswerer(library, idf.__contains__),
             metadata=MetadataAnswerer(library),
+            documents=DocumentAnswerer(library),
             sections=SectionAnswerer(library),
             not_found=NotFoundAnswerer(library),
         )
@@ -471,6 +500,11 @@ class Engine:
 
             self._llm_rewriter = LLMRewriter(make_chat_model(self.settings.llm))
         return self._llm_rewriter
+
+
+def _section_end(section: Section) -> int:
+    """Where the part of a section an answer quotes ends: its last quoted item, or its heading."""
+    return max((b for _a, b in section.items[:MAX_ITEMS]), default=section.title[1])
 
 
 def _citation(library: Library, n: int, ev: Evidence) -> Citation:

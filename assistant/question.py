@@ -10,21 +10,27 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cache
+from itertools import dropwhile, takewhile
 
-from ingest.glossary import looks_english, translate_terms
+from ingest.glossary import head_term, looks_english, translate_terms
 from ingest.lexicon import (
+    DOCUMENT_KINDS,
     ENGLISH_PREDICATES,
     ENGLISH_STOPWORDS,
     EXPLAINED_ROLES,
+    NUMBER_WORDS,
+    PREDICATE_PARENT,
     PREDICATES,
     REPORT_NAMING,
     SECTION_ROLES,
     STOPWORDS,
     cues,
+    tone_key,
     units_tagged,
     words_regex,
 )
 from ingest.normalize import collapse_spaces, fold, has_diacritics, normalize_query
+from ingest.numbers import numbers_in
 from ingest.periods import YEAR_RE, single_years
 from ingest.tokens import segmented_words, spelled_out, words
 from ingest.types import Query, ReportMeta
@@ -68,6 +74,10 @@ class Question:
     years: tuple[str, ...] = ()  # single years named ("năm 2023"), not terms ("2020–2025")
     asks_who: bool = False
     part: str = ""  # the part of a report asked for: lessons, shortcomings, causes, ... (lexicon), or ""
+    documents: tuple[str, ...] = ()  # kinds of cited document asked for, by their letters ("KH": which plan)
+    stated: tuple[
+        float, ...
+    ] = ()  # the figures the question itself states ("tăng từ 300 triệu đồng"), not years
     across_reports: bool = False  # about all the reports: "những báo cáo nào ..."
     context: str = ""  # the previous question when this one follows up on it
     words: tuple[str, ...] = field(default_factory=tuple)  # folded words of the question itself
@@ -145,10 +155,10 @@ def is_who_question(text: str) -> bool:
     return has_cue("who", text)
 
 
-def _kind(text: str) -> QuestionKind:
+def _kind(text: str, documents: tuple[str, ...]) -> QuestionKind:
     if has_cue("province", text):
         return QuestionKind.PROVINCE
-    if has_cue("doc_number", text):
+    if has_cue("doc_number", text) or documents:
         return QuestionKind.DOC_NUMBER
     count = is_count_question(text)
     if has_cue("across", text) and not count:
@@ -191,6 +201,12 @@ def question_predicates(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _narrowest(predicates: tuple[str, ...]) -> tuple[str, ...]:
+    """ "kỷ luật bằng hình thức cảnh cáo": one figure asked of a form of an action is of that form, not of
+    every form of the action."""
+    return tuple(k for k in predicates if not any(PREDICATE_PARENT.get(other) == k for other in predicates))
+
+
 def _vietnamese_view(text: str, english: bool) -> list[str]:
     """The question's folded words, English glossary phrases replaced by Vietnamese terms, abbreviations
     spelled out ("CCVC" -> "cong chuc vien chuc")."""
@@ -226,11 +242,53 @@ def _counted_words(text: str) -> list[str]:
     return counted[:2]
 
 
-def _units(folded: str, counted: str = "") -> tuple[str, ...]:
+_ENGLISH_WORD_RE = re.compile(r"[\w&'-]+|[^\w\s]")
+ENGLISH_HEAD_WORDS = 4  # "how many appointed party committee members": the longest noun phrase read
+
+
+def _english_counted(text: str) -> tuple[str, str]:
+    """English names what it counts by the last word of the noun phrase after "how many" ("how many staff
+    initiatives": initiatives; "staff" only says whose). Returns the question with the words before that
+    head taken out, for reading its units, and the head's Vietnamese term ("" when the glossary has none:
+    then nothing in the phrase is what is counted)."""
+    leads = [lead for lead in cues("count_lead") if set(lead.split()) <= ENGLISH_STOPWORDS]  # English ones
+    match = re.search(rf"\b(?:{'|'.join(map(re.escape, leads))})\b", text, re.IGNORECASE)
+    if not match:
+        return text, ""
+    tokens = _ENGLISH_WORD_RE.findall(text[match.end() :])
+    if tokens[:1] == ["of"]:  # "how many of the members": the members are counted
+        tokens = list(dropwhile(lambda t: t.lower() in ENGLISH_STOPWORDS, tokens[1:]))
+    stops = {fold(w) for w in cues("not_counted")} | ENGLISH_STOPWORDS
+    phrase = list(takewhile(lambda t: t[0].isalnum() and t.lower() not in stops, tokens))
+    phrase = " ".join(phrase[:ENGLISH_HEAD_WORDS])
+    written, head = head_term(phrase)
+    spoken = re.search(r"\s+".join(map(re.escape, phrase.split())), text) if phrase else None
+    if not spoken:
+        return text, head
+    return text[: spoken.start()] + written + text[spoken.end() :], head
+
+
+_UNIT_SPELLINGS: dict[str, set[str]] = {}
+for _unit in units_tagged("asked"):
+    _UNIT_SPELLINGS.setdefault(fold(_unit), set()).add(tone_key(_unit.lower()))
+
+
+def _spelled_otherwise(unit: str, typed: str) -> bool:
+    """A question typed with diacritics writes the unit's syllables with other marks: "xã Đông Phong" is a
+    name, not "phòng"."""
+    n = len(unit.split())
+    written = [tone_key(w) for w in re.findall(r"\w+", typed.lower())]
+    runs = {" ".join(written[i : i + n]) for i in range(len(written) - n + 1)}
+    runs = {r for r in runs if fold(r) == unit}
+    return bool(runs) and not runs & _UNIT_SPELLINGS.get(unit, set())
+
+
+def _units(folded: str, counted: str = "", typed: str = "") -> tuple[str, ...]:
+    """The units the question counts; `typed`, the question as typed when it has diacritics."""
     found: list[str] = [counted] if counted and counted not in _ASKED_UNITS else []
     padded = f" {folded} "
     for unit in _ASKED_UNITS:
-        if f" {unit} " in padded:
+        if f" {unit} " in padded and not (typed and _spelled_otherwise(unit, typed)):
             found.append(unit)
             padded = padded.replace(f" {unit} ", " ")
     if has_cue("share", folded) and "%" not in found:
@@ -260,6 +318,55 @@ def asked_part(text: str, english: bool, kind: QuestionKind) -> str:
     if kind is QuestionKind.WHY and (not roles or roles & EXPLAINED_ROLES):
         return "causes"  # "vì sao còn hạn chế": the causes of the shortcomings
     return min(hits)[1] if hits else ""
+
+
+@cache
+def _document_res() -> list[tuple[str, re.Pattern[str], re.Pattern[str]]]:
+    """Per kind of document: how a Vietnamese question asks which one ("kế hoạch nào", "chương trình ...
+    số hiệu gì"), and how an English one does ("which plan", "what resolution")."""
+    which = "|".join(map(re.escape, (c for c in cues("which") if has_diacritics(c))))
+    out = []
+    for code, (vietnamese, english) in DOCUMENT_KINDS.items():
+        vi_re = re.compile(rf"\b{re.escape(vietnamese)}(?:\s+[^\W\d]+)?\s+(?:{which})\b")
+        en_re = re.compile(rf"\b(?:which|what)\s+(?:\w+\s+)?(?:{'|'.join(map(re.escape, english))})s?\b")
+        out.append((code, vi_re, en_re))
+    return out
+
+
+def asked_documents(text: str, english: bool, asks_number: bool) -> tuple[str, ...]:
+    """The kinds of document the question asks which one of, by their letters: a kind named and asked
+    "which" ("kế hoạch nào", "which plan"), or any kind named without its number when the question asks for
+    a document number ("Chương trình ... mang số hiệu gì?"). A kind named with its number ("Chỉ thị
+    33-CT/TW") names a known document: it is not what is asked."""
+    lowered = text.lower()
+    found = []
+    for code, vi_re, en_re in _document_res():
+        asked = en_re.search(lowered) if english else vi_re.search(lowered)
+        if not asked and asks_number:
+            names = DOCUMENT_KINDS[code][1] if english else (DOCUMENT_KINDS[code][0],)
+            named = re.search(
+                rf"\b(?:{'|'.join(map(re.escape, names))})s?\b(?!\s+(?:số\s+|no\.?\s+)?\d)", lowered
+            )
+            asked = named
+        if asked:
+            found.append(code)
+    return tuple(found)
+
+
+def stated_figures(text: str, english: bool) -> tuple[float, ...]:
+    """The figures the question states, digits or (in English) small numbers in words ("five years"):
+    what it asks about is qualified by them, so none of them is the answer. Years say when, not how many."""
+    found = [v for v, *_ in numbers_in(text, quantities_only=True) if not YEAR_RE.fullmatch(f"{v:.0f}")]
+    if english:
+        spelled = NUMBER_WORDS["en"]
+        found += [float(spelled.index(w)) for w in re.findall(r"[a-z]+", text.lower()) if w in spelled[2:]]
+    return tuple(dict.fromkeys(found))
+
+
+def _shifted_years(text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
+    """ "Còn năm trước đó?" after a question about 2024: 2023; "the following year": 2025."""
+    step = -1 if has_cue("year_before", text) else 1 if has_cue("year_after", text) else 0
+    return tuple(str(int(y) + step) for y in previous) if step else ()
 
 
 FOLLOWUP_WORDS = 16  # a question this short that refers back ("that year", "hai huyện đó") follows up
@@ -348,9 +455,16 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
     counted = _counted_words(translate_terms(text) if english else text)
     # The counted noun is not a verb asked about: "bao nhiêu hợp tác xã" counts cooperatives.
     asked = re.sub(re.escape(" ".join(counted)), " ", text, flags=re.IGNORECASE) if counted else text
+    several = _cue_count("count", text) + len(_count_before_unit_re().findall(folded)) >= 2
     predicates = tuple(question_predicates(_ORGANISATIONS_RE.sub(" ", asked)))
-    units = _units(" ".join(vi_view), fold(" ".join(counted)))
+    predicates = predicates if several else _narrowest(predicates)
+    if english:
+        unit_text, head = _english_counted(text)
+        units = _units(" ".join(_vietnamese_view(unit_text, english)), fold(head))
+    else:
+        units = _units(" ".join(vi_view), fold(" ".join(counted)), text if has_diacritics(text) else "")
     context = ""
+    years = tuple(single_years(text))
     inherited = follows_count = False
     if is_followup(text, history):
         previous = _parse(history[-1].get("q", ""), history[:-1], view)
@@ -359,7 +473,9 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         inherited = not predicates and bool(previous.predicates)
         predicates = predicates or previous.predicates
         units = units or previous.units
-    kind = _kind(text)
+        years = years or _shifted_years(text, previous.years)
+    documents = asked_documents(text, english, has_cue("doc_number", text))
+    kind = _kind(text, documents)
     if follows_count and kind is QuestionKind.FACT and (has_cue("target", folded) or predicates):
         kind = QuestionKind.COUNT  # after a count: "what was the target for that?", "và khai trừ?"
     return Question(
@@ -371,10 +487,12 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         units=units,
         wants_target=has_cue("target", folded),
         wants_list=has_cue("kinds_of", folded),
-        wants_several=_cue_count("count", text) + len(_count_before_unit_re().findall(folded)) >= 2,
-        years=tuple(single_years(text)),
+        wants_several=several,
+        years=years,
         asks_who=is_who_question(text),
         part=asked_part(text, english, kind),
+        documents=documents,
+        stated=stated_figures(text, english),
         across_reports=has_cue("across", f"{context} {text}"),
         context=context,
         words=tuple(vi_view),

@@ -4,7 +4,7 @@ English words for the report's terms (from the lexicon's glossary and predicate 
 from __future__ import annotations
 
 from ingest.facts import canonical_predicate
-from ingest.glossary import english_gloss, terms_in
+from ingest.glossary import english_gloss, named_glosses, terms_in
 from ingest.lexicon import APPROXIMATIONS, NUMBER_WORDS, SECTION_ROLES
 from ingest.normalize import collapse_spaces, has_diacritics
 
@@ -99,16 +99,22 @@ def _inner_gloss(phrase_vi: str) -> str | None:
     return found[0][1] if found else None
 
 
-def english_terms(text: str, most: int = 4) -> str:
-    """The English of the glossary terms a Vietnamese passage writes: "propaganda; resolution"."""
-    return "; ".join(gloss for _, gloss in terms_in(text)[:most])
+WORDS_PER_TERM = 6  # a long quote is tagged with more of its terms: about one per this many words
 
 
-def quote_line(passage: str, lang: str, n: int) -> str:
-    """A quoted passage as an answer line citing [n]; in English led by the English of its terms, the quote
-    itself kept in the report's own words."""
+def english_terms(text: str, asked: str = "", least: int = 4) -> str:
+    """The English of the glossary terms a Vietnamese passage writes, in its order, but those the question
+    `asked` already names: they say nothing the reader does not know ("propaganda; resolution")."""
+    most = max(least, len(text.split()) // WORDS_PER_TERM)
+    said = named_glosses(asked)
+    return "; ".join([gloss for _, gloss in terms_in(text, in_order=True) if gloss not in said][:most])
+
+
+def quote_line(passage: str, lang: str, n: int, asked: str = "") -> str:
+    """A quoted passage as an answer line citing [n]; in English led by the English of its terms (but the
+    question's), the quote itself kept in the report's own words."""
     quote = collapse_spaces(passage)
-    tag = english_terms(quote) if lang == "en" else ""
+    tag = english_terms(quote, asked) if lang == "en" else ""
     return f"- {f'({tag}) ' if tag else ''}«{quote}» [{n}]"
 
 

@@ -106,25 +106,26 @@ def english_participle(vietnamese: str) -> str | None:
     return None
 
 
-def terms_in(text: str) -> list[tuple[str, str]]:
-    """(Vietnamese term, English gloss) of every glossary term the text writes, marks and all, longest
-    first and never inside another one found."""
+def terms_in(text: str, in_order: bool = False) -> list[tuple[str, str]]:
+    """(Vietnamese term, English gloss) of every glossary term the text writes, marks and all, never inside
+    another one found: longest first, or in the order the text writes them."""
     rest = f" {_marked(text)} "
-    found: list[tuple[str, str]] = []
+    found: list[tuple[int, str, str]] = []
     lone: set[str] | None = None  # segmented only when a one-syllable term is in the text
     for vi, gloss in vietnamese_terms():
         pattern = _term_re(vi)
-        if not pattern.search(rest):
+        match = pattern.search(rest)
+        if not match:
             continue
         if " " not in vi:
             # A one-syllable term inside a compound word is not the term: "sở" in "cơ sở", "nam" in "Hà Nam".
             lone = {_marked(w) for w in lone_syllables(text)} if lone is None else lone
             if _marked(vi) not in lone:
                 continue
-        rest = pattern.sub(" ", rest)
-        if gloss not in (g for _, g in found):
-            found.append((vi, gloss))
-    return found
+        rest = pattern.sub(lambda m: " " * len(m.group()), rest)  # blanked, so positions hold
+        if gloss not in (g for _, _, g in found):
+            found.append((match.start(), vi, gloss))
+    return [(vi, gloss) for _, vi, gloss in (sorted(found) if in_order else found)]
 
 
 def _marked(text: str) -> str:
@@ -137,9 +138,34 @@ def _term_re(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){re.escape(_marked(term))}(?![\w])")
 
 
+def head_term(phrase: str) -> tuple[str, str]:
+    """The glossary phrase that ends an English noun phrase, as written there, and its Vietnamese term
+    ("staff party members": "party members", "đảng viên"): English puts the head noun last. The phrase's
+    last word and "" when that word is in no glossary phrase."""
+    padded = f" {phrase.strip()} "
+    for pattern, vi, _ in _phrases():
+        found = list(pattern.finditer(padded))
+        if found and not padded[found[-1].end() :].strip():
+            return found[-1].group(), vi.split("|")[0]
+    return (phrase.split() or [""])[-1], ""
+
+
+@cache
+def named_glosses(text: str) -> frozenset[str]:
+    """The glosses of the glossary phrases an English text names."""
+    return frozenset(gloss for pattern, _, gloss in _phrases() if pattern.search(text))
+
+
 def translate_terms(text: str) -> str:
     """Replace each glossary phrase of an English text by its Vietnamese term (longest phrases first)."""
     out = f" {text} "
     for pattern, vi, _ in _phrases():
-        out = pattern.sub(vi.replace("|", " "), out)
+        out = pattern.sub(_spelled_once(vi), out)
     return out.strip()
+
+
+@cache
+def _spelled_once(variants: str) -> str:
+    """A term's variants, each written once: "cấp ủy viên|cấp uỷ viên" are one word spelled two ways."""
+    by_fold = {fold(v): v for v in reversed(variants.split("|"))}
+    return " ".join(reversed(by_fold.values()))

@@ -102,6 +102,10 @@ PROVINCES: tuple[str, ...] = tuple(row[0] for row in _PROVINCES)
 PROVINCE_MERGED_INTO: dict[str, str] = {row[0]: _column(row, 1) for row in _PROVINCES if _column(row, 1)}
 # Issuing bodies: head, organ, connector and not_final words (see issuers.tsv).
 ISSUERS: dict[str, tuple[str, ...]] = _roles("issuers.tsv")
+# Kinds of document by the letters of their number: code -> (Vietnamese name, English names).
+DOCUMENT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    row[0]: (row[1], tuple(row[2].split("|"))) for row in _table("document_kinds.tsv")
+}
 _PEOPLE = _roles("people.tsv")
 SURNAMES: tuple[str, ...] = _PEOPLE["surname"]
 NOT_PEOPLE: tuple[str, ...] = _PEOPLE.get("not_a_person", ())

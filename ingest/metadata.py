@@ -35,7 +35,23 @@ _HEADER_NOISE_RE = re.compile(
     rf"^(\*|{alternation(DOCUMENT_HEADER['header_line'])}|Số\s|.{{0,3}}$)", re.IGNORECASE
 )
 # A Party document's code: number, kind and issuer ("03-NQ/ĐUK", "05-CT/TW", "12 - KH/TU").
-DOCUMENT_CODE_RE = re.compile(r"(?<!\w)\d+\s*-\s*[A-ZĐ]{2,}/[A-ZĐ\-]*[A-ZĐ]")
+# A Party document's number: "165-BC/ĐUK", "12-CTr/HU" (the kind's letters may end in a small one: CTr, QĐi).
+DOCUMENT_CODE_RE = re.compile(r"(?<!\w)\d+\s*-\s*[A-ZĐ]{2,}[a-zđ]?/[A-ZĐ\-]*[A-ZĐ]")
+# A state document's number puts the kind after the number: "56/KH-SKHCN", "30/2020/NĐ-CP".
+_STATE_CODE_RE = re.compile(r"(?<![\w/])\d+(?:/\d{4})?/([A-ZĐ]{2,}[a-zđ]?)-[A-ZĐ][A-ZĐ\-]*(?!\w)")
+_PARTY_KIND_RE = re.compile(r"-\s*([A-ZĐ]{2,}[a-zđ]?)/")
+
+
+def document_codes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind letters) of every document number in the text: "46-KH/TU" -> "KH"."""
+    found = [
+        (m.start(), m.end(), _PARTY_KIND_RE.search(m.group()).group(1))
+        for m in DOCUMENT_CODE_RE.finditer(text)
+    ]
+    found += [(m.start(), m.end(), m.group(1)) for m in _STATE_CODE_RE.finditer(text)]
+    return sorted(found)
+
+
 _HEADER_LINE_RE = re.compile(rf"\s*(?:{alternation(DOCUMENT_HEADER['header_line'])})", re.IGNORECASE)
 _DOC_NUMBER_RE = re.compile(rf"Số:?\s*({DOCUMENT_CODE_RE.pattern})")
 _PLACE_DATE_RE = re.compile(r"^\s*([^\W\d_][^,\n]{1,40}),\s*ngày\s+\d{1,2}\s+tháng", re.MULTILINE)

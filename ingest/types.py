@@ -202,6 +202,9 @@ class Retrieval:
     # (report key, section, probability) of the sections chosen to answer, when a section answers first:
     # chosen once, before their passages were lifted, and handed on to the answer
     sections: list[tuple[str, Section, float]] | None = None
+    # (probability, figures) of each report answering, best first, when a count answers first: chosen
+    # once, before the passages holding them were lifted, and handed on to the answer
+    figures: list[tuple[float, list[Fact]]] | None = None
 
     def meaning(self, doc_key: str, start: int, end: int) -> float:
         """How near the query a span of a report is in meaning: its nearest sentence's similarity."""

@@ -305,6 +305,37 @@ def test_a_side_of_a_comparison_need_only_be_close_to_the_best_figure(engine_on,
     assert 30 not in values
 
 
+RATED = """BÁO CÁO
+Tổng kết năm 2023 của Đảng bộ Sở Tư pháp tỉnh Hòa Bình
+
+I. KẾT QUẢ
+Năm 2023, Đảng ủy công nhận 05 chi bộ hoàn thành xuất sắc nhiệm vụ và 40 đảng viên hoàn thành xuất sắc nhiệm vụ.
+
+II. NHIỆM VỤ NĂM 2024
+Năm 2024 phấn đấu có 06 chi bộ hoàn thành xuất sắc nhiệm vụ và 45 đảng viên hoàn thành xuất sắc nhiệm vụ.
+"""
+
+
+def test_each_side_of_a_comparison_brings_the_figures_of_its_sentence_asked_for(engine_on, monkeypatch):
+    """Two things compared in two sentences: each side is given with the other figures of its sentence
+    that are nearly as good as that side's own figure, as the best side is. (Scores scripted: the other
+    side's figures are close to each other but far from the best one.)"""
+    from assistant.answerers.counts import CLOSE_FIGURES, CountAnswerer
+    from assistant.answerers.model import logit
+
+    best, mate, side = 0.95, 0.93, 0.80
+    side_mate = 1 / (1 + math.exp(-(logit(side) - CLOSE_FIGURES / 2)))
+    assert logit(best) - logit(side_mate) > CLOSE_FIGURES  # not close to the best figure (the case tested)
+    scripted = {6.0: best, 45.0: mate, 5.0: side, 40.0: side_mate}
+    monkeypatch.setattr(CountAnswerer, "_fact_score", lambda self, q, fact, found: scripted[fact.value])
+    engine = engine_on({"justice.txt": RATED})
+    answer = engine.ask(
+        "Số chi bộ và đảng viên hoàn thành xuất sắc nhiệm vụ năm 2023 so với năm 2024 thế nào?"
+    )
+    values = [value for value, *_ in numbers_in(answer.text)]
+    assert {5, 6, 40, 45} <= set(values)
+
+
 PLANNED_BY = """BÁO CÁO
 Tổng kết năm 2023 của Đảng ủy xã Phú Lộc, tỉnh Thanh Hóa
 

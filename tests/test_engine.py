@@ -178,3 +178,55 @@ def test_a_section_answer_is_found_first_by_search(engine_on):
     assert [p.chunk.id for p in searched[: len(held)]] == [c.id for c in held]
     answer = engine.ask(question)
     assert {(c.start, c.end) for c in answer.citations} >= {section.title}
+
+
+DISCIPLINE = """BÁO CÁO
+Tổng kết năm 2024 của Đảng bộ Sở Nội vụ tỉnh Hà Nam
+
+I. KẾT QUẢ
+{talk}
+Công tác phát triển đảng viên, quản lý hồ sơ và thu nộp đảng phí được duy trì nền nếp; trong năm xử lý kỷ luật 3 đảng viên vi phạm quy định về những điều đảng viên không được làm; tổ chức tốt hội nghị học tập nghị quyết cho cán bộ chủ chốt.
+"""
+
+
+def test_a_count_answer_is_found_first_by_search(engine_on):
+    """A count question gets the passage holding the figure chosen to answer it first, before passages
+    that only talk about the topic: what the answer cites is what search returns."""
+    talk = (
+        "Công tác kỷ luật đảng viên được quan tâm; việc kỷ luật đảng viên bảo đảm nghiêm minh, đúng quy trình. "
+        * 30
+    )
+    engine = engine_on({"home.txt": DISCIPLINE.format(talk=talk)})
+    question = "Có bao nhiêu đảng viên bị kỷ luật?"
+    snap = engine.snapshot
+    q = engine._question(snap, question, [], None)
+    assert snap.chain(q)[0] is snap.counts
+    [(_score, [fact, *_])] = snap.counts.best_figures(q, snap.searcher.search(q.query(), 10))
+    assert fact.value == 3
+    holds = lambda p: p.chunk.start <= fact.start < p.chunk.end  # noqa: E731
+    assert not holds(snap.searcher.search(q.query(), 10).passages[0]), "the talk should rank first by search"
+    assert holds(engine.search(question, k=10)[0])
+    assert "3" in engine.ask(question).text
+
+
+CITED = """BÁO CÁO
+Sơ kết 5 năm thực hiện Chỉ thị số 33-CT/TW của Thành ủy Vĩnh Khang
+
+I. KẾT QUẢ
+Thực hiện Công văn số 1842-CV/TU ngày 15/01/2024 của Ban Thường vụ Tỉnh ủy về sơ kết Chỉ thị số 33-CT/TW, Ban Thường vụ Thành ủy báo cáo như sau.
+Ban Thường vụ Thành ủy ban hành Kế hoạch số 46-KH/TU ngày 20/3/2019 thực hiện Chỉ thị số 33-CT/TW; Ủy ban Kiểm tra ban hành Chương trình số 03-CTr/UBKT ngày 08/01/2020.
+Có 14 trường hợp kê khai bổ sung do tài sản, thu nhập tăng từ 300 triệu đồng trở lên trong năm.
+"""
+
+
+def test_a_cited_document_is_answered_by_its_number_and_a_stated_figure_is_not_an_answer(engine_on):
+    """ "Kế hoạch nào" is answered with the plan's number and the clause citing it, not the directive the
+    question names or a programme in the same sentence; "tăng từ 300 triệu đồng" qualifies the count."""
+    engine = engine_on({"vinh_khang.txt": CITED})
+    plan = engine.ask("Ban Thường vụ Thành ủy ban hành kế hoạch nào để thực hiện Chỉ thị 33-CT/TW?").text
+    assert "46-KH/TU" in plan and "03-CTr/UBKT" not in plan and "1842-CV/TU" not in plan
+    programme = engine.ask("Chương trình của Ủy ban Kiểm tra mang số hiệu gì?").text
+    assert "03-CTr/UBKT" in programme and "46-KH/TU" not in programme
+    cases = engine.ask("Có bao nhiêu trường hợp kê khai bổ sung vì tài sản tăng từ 300 triệu đồng trở lên?")
+    assert "14" in cases.text
+    assert not any("300" in line and "14" not in line for line in cases.text.splitlines())

@@ -91,3 +91,51 @@ def test_english_cues_match_their_plurals_and_vietnamese_ones_stay_whole_words()
     assert not has_cue("target", "What did the committee do?")
     # No Vietnamese syllable ends in "s": a folded cue never grows one.
     assert has_cue("quantity", "ty le dang vien") and not has_cue("quantity", "tys le")
+
+
+def test_english_counts_the_last_noun_of_its_phrase():
+    """English puts the head noun last: "how many staff trainings" counts trainings, not staff; a
+    modifier's unit is not what is counted (and a head the glossary lacks gives no unit at all)."""
+    assert parse_question("How many staff were trained in 2023?").units == ("can bo",)
+    assert "can bo" not in parse_question("How many staff trainings were held in 2023?").units
+    assert parse_question("How many of the party members were disciplined?").units == ("dang vien",)
+    assert set(parse_question("How many party cells and party members were rated?").units) == {
+        "chi bo",
+        "dang vien",
+    }
+
+
+def test_a_document_asked_for_by_its_kind_and_one_named_by_its_number():
+    """ "Kế hoạch nào", "which plan", "Chương trình ... số hiệu gì" ask for a cited document of that kind; a
+    kind named with its number ("Chỉ thị 33-CT/TW") is what the question already knows."""
+    assert parse_question(
+        "Ban Thường vụ đã ban hành kế hoạch nào để thực hiện Chỉ thị 33-CT/TW?"
+    ).documents == ("KH",)
+    assert parse_question(
+        "Which plan did the committee issue to carry out Directive 33-CT/TW?"
+    ).documents == ("KH",)
+    numbered = parse_question("Chương trình kiểm tra, giám sát năm 2024 của Ban Thường vụ mang số hiệu gì?")
+    assert numbered.documents == ("CTr",) and numbered.kind == "doc_number"
+    assert parse_question("Báo cáo này có số hiệu gì?").documents == ()  # the report's own number
+    assert parse_question("Kết quả thực hiện nghị quyết đạt những chỉ tiêu nào?").documents == ()
+
+
+def test_figures_stated_in_a_question_and_relative_years_of_a_follow_up():
+    q = parse_question("Có bao nhiêu trường hợp tài sản tăng từ 300 triệu đồng trở lên trong năm 2024?")
+    assert q.stated == (300.0,) and q.years == ("2024",)
+    assert parse_question("Across the five years, how many declarations were filed?").stated == (5.0,)
+    history = [{"q": "Năm 2024 Đảng bộ xã kết nạp được bao nhiêu đảng viên mới?", "a": "14 đảng viên."}]
+    assert parse_question("Thế còn năm trước đó thì kết nạp được bao nhiêu?", history).years == ("2023",)
+    english = [{"q": "How many members were admitted in 2020?", "a": "12."}]
+    assert parse_question("And the following year?", english).years == ("2021",)
+    assert parse_question("Còn năm 2022?", history).years == ("2022",)  # a year named is the year asked
+
+
+def test_a_form_of_an_action_asked_narrows_it_and_a_name_is_not_a_unit():
+    warned = parse_question("Có bao nhiêu đảng viên bị kỷ luật bằng hình thức cảnh cáo?")
+    assert warned.predicates == ("warning",)
+    both = parse_question("Bao nhiêu đảng viên bị kỷ luật, trong đó bao nhiêu bị khai trừ?")
+    assert {"discipline", "expulsion"} <= set(both.predicates)  # each figure asked keeps its action
+    named = parse_question("Năm 2024 Đảng ủy xã Đông Phong kết nạp được bao nhiêu đảng viên?")
+    assert "phong" not in named.units and "dang vien" in named.units
+    assert "phong" in parse_question("Sở có bao nhiêu phòng chuyên môn?").units

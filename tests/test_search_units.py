@@ -183,3 +183,46 @@ def test_a_passage_ranks_by_its_sentence_nearest_the_question():
     assert searcher._by_nearest_sentence(nearest) == [("second", 0.9), ("first", 0.8)]
     assert searcher._by_nearest_sentence(nearest[1:]) == [("first", 0.8), ("second", 0.8)]
     assert searcher._by_nearest_sentence([("r", 5, 20, 0.6)]) == []
+
+
+def test_a_term_spelled_two_ways_is_translated_once():
+    """Variants that differ only in tone placement ("uỷ" / "ủy") fold alike: written once, they do not
+    weigh twice in the query."""
+    from ingest.glossary import _spelled_once
+    from ingest.normalize import fold
+
+    assert _spelled_once("cấp ủy viên|cấp uỷ viên") == "cấp ủy viên"
+    assert _spelled_once("chỉ tiêu|phấn đấu") == "chỉ tiêu phấn đấu"
+    translated = fold(translate_terms("How many probationary party members were admitted?"))
+    assert translated.count("du bi") == 1
+
+
+def test_english_tags_follow_the_quote_and_leave_out_what_the_question_names():
+    """The English tag of a quoted passage lists its glossary terms in the order it writes them, but
+    not those the question already names; a long quote gets more of them."""
+    from assistant.wording import english_terms
+
+    quote = "Công tác kiểm tra còn hạn chế; chất lượng sinh hoạt chi bộ chưa cao, còn đảng viên vi phạm."
+    assert english_terms(quote).split("; ")[:3] == ["inspection", "shortcomings", "quality"]
+    tags = english_terms(quote, asked="What were the shortcomings of inspection work?").split("; ")
+    assert "inspection" not in tags and "shortcomings" not in tags and tags[0] == "quality"
+    assert len(english_terms(quote).split("; ")) == 4  # a short quote: four at most
+    long_quote = f"{quote} Kết nạp đảng viên mới, khai trừ đảng viên, kỷ luật đảng viên vi phạm. " * 3
+    assert "expulsion" in english_terms(long_quote).split("; ")[4:]
+
+
+def test_a_body_of_another_level_with_a_like_name_is_not_named():
+    """ "Huyện ủy Vĩnh Phú" names the district's body, not the city committee "Thành ủy Vĩnh Khang" whose
+    name starts alike; "Đảng bộ" and "Đảng ủy" name one body (the organisation and its committee)."""
+    reports = {
+        "district": ReportMeta(
+            doc="d", issuing_body="Ủy ban Kiểm tra Huyện ủy Vĩnh Phú", province="Sóc Trăng"
+        ),
+        "city": ReportMeta(doc="c", issuing_body="Thành ủy Vĩnh Khang", province="Phú Thọ"),
+        "bloc": ReportMeta(doc="b", issuing_body="Đảng ủy Khối doanh nghiệp", province="Bình Phước"),
+    }
+    assert report_scope(
+        "Năm 2024 Ủy ban Kiểm tra Huyện ủy Vĩnh Phú giám sát bao nhiêu đảng viên?", reports
+    ) == ["district"]
+    assert report_scope("Thành ủy Vĩnh Khang đã xác minh tài sản của bao nhiêu người?", reports) == ["city"]
+    assert report_scope("Đảng bộ Khối kết nạp bao nhiêu đảng viên?", reports) == ["bloc"]

@@ -21,6 +21,7 @@ from ingest.types import ReportMeta
 
 _KIND_CUES = {k["kind"]: [re.compile(p) for p in k["question"]] for k in REPORT_KINDS}
 _HEADS = [tuple(fold(h).split()) for h in ISSUERS["head"]]
+_SAME_LEVEL = [tuple(fold(h).split()) for h in ISSUERS["same_level"]]
 _GENERIC = {w for phrase in ISSUERS["connector"] for w in fold(phrase).split()}
 _OTHER_BODY = [tuple(fold(p).split()) for p in ISSUERS["other_body_before"]]
 _PROVINCE_WORDS = {name: tuple(fold(name).split()) for name in PROVINCES}
@@ -37,13 +38,27 @@ def question_words(question: str) -> list[str]:
     return [w for w in spelled_out(words(text)) if w not in ENGLISH_STOPWORDS]
 
 
-def _name_words(meta: ReportMeta) -> tuple[str, ...]:
-    """The words of the issuing body's name after its head: "Đảng bộ Sở Khoa học ..." -> ("so", "khoa", ...)."""
+def _head_and_name(meta: ReportMeta) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The issuing body's kind and the words of its name after it: "Đảng bộ Sở Khoa học ..." ->
+    (("dang", "bo"), ("so", "khoa", ...)); no kind when the name starts with none."""
     body = tuple(words(meta.issuing_body))
     for head in _HEADS:
         if body[: len(head)] == head:
-            return body[len(head) :]
-    return body
+            return head, body[len(head) :]
+    return (), body
+
+
+def _name_words(meta: ReportMeta) -> tuple[str, ...]:
+    """The words of the issuing body's name after its head: "Đảng bộ Sở Khoa học ..." -> ("so", "khoa", ...)."""
+    return _head_and_name(meta)[1]
+
+
+def _heads_naming(head: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The kinds of body a question may name this body by: its own, or either of organisation and
+    committee ("Đảng bộ Khối" for "Đảng ủy Khối"); a body without a kind, by any."""
+    if not head:
+        return _HEADS
+    return _SAME_LEVEL if head in _SAME_LEVEL else [head]
 
 
 def _found_at(haystack: list[str], needle: tuple[str, ...]) -> list[int]:
@@ -57,13 +72,16 @@ def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
 
 def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
     """Where the question names this report's issuing body: a run of two or more of its name words with
-    one that is not a connector ("khoa hoc va cong nghe", "khoi cac co quan"), or a kind of body followed
+    one that is not a connector ("khoa hoc va cong nghe", "khoi cac co quan"), or its kind of body followed
     by the first word of its name ("dang bo khoi", "dang uy khoi"); [] when it does not."""
-    name = _name_words(meta)
+    head, name = _head_and_name(meta)
     if not name:
         return []
-    at = {i for head in _HEADS for i in _found_at(asked, head + name[:1])}
-    for i in range(len(name)):
+    at = {i for kind in _heads_naming(head) for i in _found_at(asked, kind + name[:1])}
+    # A run starting inside a kind of body the name holds ("ủy Vĩnh" of "... Huyện ủy Vĩnh Phú") is as
+    # likely another body's ("Thành ủy Vĩnh Khang").
+    inside = {p + k for kind in _HEADS for p in _found_at(list(name), kind) for k in range(1, len(kind))}
+    for i in (i for i in range(len(name)) if i not in inside):
         for j in range(i + 2, len(name) + 1):
             if any(w not in _GENERIC for w in name[i:j]):
                 at |= set(_found_at(asked, name[i:j]))

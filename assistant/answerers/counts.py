@@ -14,7 +14,7 @@ from ingest.facts import predicate_matches
 from ingest.glossary import english_participle
 from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
 from ingest.normalize import fold
-from ingest.numbers import format_number
+from ingest.numbers import format_number, same_number
 from ingest.periods import without_terms
 from ingest.qualifiers import opposed, qualified
 from ingest.tokens import words
@@ -46,16 +46,18 @@ class CountAnswerer:
         self.lib = library
 
     def answer(self, q: Question, found: Retrieval) -> Draft | None:
-        best = self._best_facts(q, found, list(q.scope) if q.scope else None)
+        best = found.figures if found.figures is not None else self.best_figures(q, found)
         if not best:
             return None
         return self._lines(q, best, found)
 
     def excluded(self, q: Question, fact: Fact) -> bool:
-        """Figures that never answer: another year than the one asked, another action than the one asked
-        ("how many were disciplined": a figure of admissions)."""
+        """Figures that never answer: another year than the one asked, a figure the question itself states,
+        another action than the one asked ("how many were disciplined": a figure of admissions)."""
         if not self._same_year(q, fact):
             return True
+        if q.kind is QuestionKind.COUNT and any(same_number(fact.value, v) for v in q.stated):
+            return True  # "tăng từ 300 triệu đồng trở lên": a figure the question states qualifies it
         if q.predicates and not q.inherited_predicates and not set(q.predicates) <= _SCENE_VERBS:
             # A figure stated with no verb ("có 45 quần chúng ưu tú được đứng vào hàng ngũ của Đảng")
             # may still answer; one stated with another verb does not.
@@ -156,15 +158,7 @@ class CountAnswerer:
         fact = ranked[0]
         top = scores[id(fact)]
         chosen = self._siblings(fact) if q.wants_list or not q.units else [fact]
-        share = self._share_of(fact)
-        for other in self.lib.top_facts[key]:
-            if other in chosen or other is share or not self.lib.same_sentence(fact, other):
-                continue
-            if any(p.value == fact.value for p in other.breakdown) or not scores[id(other)]:
-                continue  # the total the chosen figure is part of, or a figure that never answers
-            close = scores[id(other)] >= threshold and logit(scores[id(other)]) >= logit(top) - CLOSE_FIGURES
-            if close or q.wants_several or self._named_in_question(q, other):
-                chosen.append(other)
+        chosen += self._companions(q, fact, chosen, scores)
         # "... bao nhiêu, còn ... bao nhiêu?", or a comparison inside one report (across reports, each
         # report's best figure is its side).
         within = q.kind is QuestionKind.COMPARISON and (not q.scope or len(q.scope) == 1)
@@ -173,9 +167,30 @@ class CountAnswerer:
             # Compared with a target: no other side. The threshold decides whether the report answers at
             # all; another side need only be close to its best figure.
             candidates = sorted((f for f in facts if scores[id(f)] > 0), key=lambda f: -scores[id(f)])
-            chosen += self._other_sides(fact, chosen, candidates, scores)
+            for side in self._other_sides(fact, chosen, candidates, scores):
+                chosen.append(side)  # with the figures of its sentence asked for, as the best one has
+                chosen += self._companions(q, side, chosen, scores)
         ordered = sorted(chosen, key=lambda f: f.start)
         return top, [fact, *(f for f in ordered if f is not fact)]
+
+    def _companions(
+        self, q: Question, fact: Fact, chosen: list[Fact], scores: dict[int, float]
+    ) -> list[Fact]:
+        """The other figures of the figure's sentence the question also asks for ("bao nhiêu hộ và nhân
+        khẩu"): nearly as good as the figure, named by the question, or any when it asks for several."""
+        top = scores[id(fact)]
+        threshold = model("figure").threshold
+        share = self._share_of(fact)
+        found: list[Fact] = []
+        for other in self.lib.top_facts[fact.doc_key]:
+            if other in chosen or other in found or other is share or not self.lib.same_sentence(fact, other):
+                continue
+            if any(p.value == fact.value for p in other.breakdown) or not scores[id(other)]:
+                continue  # the total the chosen figure is part of, or a figure that never answers
+            close = scores[id(other)] >= threshold and logit(scores[id(other)]) >= logit(top) - CLOSE_FIGURES
+            if close or q.wants_several or self._named_in_question(q, other):
+                found.append(other)
+        return found
 
     def _other_sides(
         self, fact: Fact, chosen: list[Fact], ranked: list[Fact], scores: dict[int, float]
@@ -192,11 +207,10 @@ class CountAnswerer:
                 sides.append(other)
         return sides
 
-    def _best_facts(
-        self, q: Question, found: Retrieval, scope: list[str] | None
-    ) -> list[tuple[float, list[Fact]]]:
+    def best_figures(self, q: Question, found: Retrieval) -> list[tuple[float, list[Fact]]]:
         """Each report's figures, best report first; without a named report, only reports whose figure
         counts the same thing (or answers the same verb) as the best one."""
+        scope = list(q.scope) if q.scope else None
         keys = scope or list(self.lib.reports)
         best = [r for r in (self._report_figures(q, found, key) for key in keys) if r]
         best.sort(key=lambda r: -r[0])

@@ -182,7 +182,7 @@ class QuoteAnswerer:
         for key, numbers in by_report.items():
             lines.append(f"**{answer_label(self.lib.meta(key), q.lang)}**:")
             for n in numbers:
-                lines.append(quote_line(chosen[n - 1][1], q.lang, n))
+                lines.append(quote_line(chosen[n - 1][1], q.lang, n, q.text))
         return lines
 
 

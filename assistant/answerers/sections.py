@@ -48,7 +48,7 @@ class SectionAnswerer:
             lines.append(f"{self._head(q, key, section, len(leads))} [{len(evidence)}]")
             for start, end in leads:
                 evidence.append(Evidence(key, start, end, section.path))
-                lines.append(quote_line(self.lib.text(key)[start:end], q.lang, len(evidence)))
+                lines.append(quote_line(self.lib.text(key)[start:end], q.lang, len(evidence), q.text))
         return Draft(lines, evidence)
 
     def best_sections(self, q: Question, found: Retrieval) -> list[tuple[str, Section, float]]:

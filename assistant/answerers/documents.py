@@ -1,0 +1,69 @@
+"""Which document a report cites: "Kế hoạch nào ...?", "Chương trình ... mang số hiệu gì?". The answer is
+the sentence holding a number of the kind asked (KH a plan, CTr a programme: ingest/lexicon/
+document_kinds.tsv) nearest the question in words and meaning, with that number; numbers the question
+itself names are what it already knows, never the answer."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answerers.base import Draft, Library
+from assistant.labels import answer_label
+from assistant.question import Question
+from assistant.wording import quote_line
+from ingest.metadata import document_codes
+from ingest.types import Evidence, Retrieval
+
+REPORTS_SEARCHED = 3  # with no report named: the reports of this many best passages
+
+
+class DocumentAnswerer:
+    def __init__(self, library: Library) -> None:
+        self.lib = library
+
+    def answer(self, q: Question, found: Retrieval) -> Draft | None:
+        best = self.best_document(q, found)
+        if best is None:
+            return None
+        _score, ev, code = best
+        sentence = self.lib.text(ev.doc_key)[ev.start : ev.end]
+        label = answer_label(self.lib.meta(ev.doc_key), q.lang)
+        return Draft([f"**{label}**: {code}", quote_line(sentence, q.lang, 1, q.text)], [ev])
+
+    def best_document(self, q: Question, found: Retrieval) -> tuple[float, Evidence, str] | None:
+        """(score, sentence, number) of the best sentence citing a document of the kind asked: the question's
+        words in it (0–3) plus its meaning on the scale of what search found (0–3)."""
+        known = {_plain(c) for c in re.findall(r"\S+", q.text)}
+        candidates = []
+        for key in self._reports(q, found):
+            text = self.lib.text(key)
+            codes = [(a, b) for a, b, kind in document_codes(text) if kind in q.documents]
+            for a, b in codes:
+                code = text[a:b]
+                if _plain(code) in known:
+                    continue
+                start, end = _clause(text, *self.lib.sentence_of(key, a), a)
+                sentence = text[start:end]
+                score = self.lib.overlap(q, sentence) + 3.0 * found.relative_meaning(key, start, end)
+                candidates.append((score, Evidence(key, start, end, ""), code))
+        return max(candidates, key=lambda c: c[0], default=None)
+
+    def _reports(self, q: Question, found: Retrieval) -> list[str]:
+        if q.scope:
+            return list(q.scope)
+        return list(dict.fromkeys(p.chunk.doc_key for p in found.passages))[:REPORTS_SEARCHED]
+
+
+def _clause(text: str, start: int, end: int, at: int) -> tuple[int, int]:
+    """The part of the sentence between semicolons that holds the offset: a sentence listing two
+    documents ("... số 12-CTr/HU; Ủy ban Kiểm tra ... số 03-CTr/UBKTHU") cites each in its own clause."""
+    left = text.rfind(";", start, at)
+    right = text.find(";", at, end)
+    begin = left + 1 if left >= 0 else start
+    while begin < at and text[begin].isspace():
+        begin += 1
+    return begin, (right + 1 if right >= 0 else end)
+
+
+def _plain(code: str) -> str:
+    return re.sub(r"[\s.,;:()]", "", code).upper()
