@@ -158,10 +158,10 @@ class Snapshot:
             return [self.counts] if q.strict_count else [self.counts, self.quotes]
         if q.kind is QuestionKind.COMPARISON:
             return [self.counts, self.quotes]
-        if q.kind is QuestionKind.WHY:
-            return [self.quotes, self.sections]
+        if q.kind is QuestionKind.WHY and not q.names_part:
+            return [self.quotes, self.sections]  # "why were members disciplined": where that is told
         if q.part or q.kind is QuestionKind.LIST:
-            return [self.sections, self.quotes]
+            return [self.sections, self.quotes]  # "vì sao còn hạn chế": the section of its causes
         return [self.quotes]
 
 

@@ -74,6 +74,7 @@ class Question:
     years: tuple[str, ...] = ()  # single years named ("năm 2023"), not terms ("2020–2025")
     asks_who: bool = False
     part: str = ""  # the part of a report asked for: lessons, shortcomings, causes, ... (lexicon), or ""
+    names_part: bool = False  # the question names a part of a report, not only an event
     documents: tuple[str, ...] = ()  # kinds of cited document asked for, by their letters ("KH": which plan)
     stated: tuple[
         float, ...
@@ -256,6 +257,8 @@ def _english_counted(text: str) -> tuple[str, str]:
     if not match:
         return text, ""
     tokens = _ENGLISH_WORD_RE.findall(text[match.end() :])
+    if tokens[:1] == ["of"] and tokens[1:2] and tokens[1].lower() in cues("followup_reference"):
+        return text, ""  # "how many of them were disciplined": what was counted before; the rest is the verb
     if tokens[:1] == ["of"]:  # "how many of the members": the members are counted
         tokens = list(dropwhile(lambda t: t.lower() in ENGLISH_STOPWORDS, tokens[1:]))
     stops = {fold(w) for w in cues("not_counted")} | ENGLISH_STOPWORDS
@@ -301,6 +304,23 @@ def asked_part(text: str, english: bool, kind: QuestionKind) -> str:
     lexicon's section roles (English phrases for English questions, Vietnamese ones folded otherwise). A
     question naming causes asks for them; so does a why-question, unless it names a part that is itself a
     reason (difficulties)."""
+    hits = _part_hits(text, english)
+    roles = {role for _, role in hits}
+    if "causes" in roles:
+        return "causes"  # "hạn chế do những nguyên nhân nào": the causes, whatever they are of
+    if kind is QuestionKind.WHY and (not roles or roles & EXPLAINED_ROLES):
+        return "causes"  # "vì sao còn hạn chế": the causes of the shortcomings
+    return min(hits)[1] if hits else ""
+
+
+def names_part(text: str, english: bool) -> bool:
+    """The question names a part of a report ("vì sao còn hạn chế"), not only an event ("why were members
+    disciplined"): a why-question of a part is answered by the section of its causes first."""
+    return bool(_part_hits(text, english))
+
+
+def _part_hits(text: str, english: bool) -> list[tuple[int, str]]:
+    """(position, role) of each section role the question names."""
     asked = words(text)
     hits = []
     for role, phrases in SECTION_ROLES.items():
@@ -312,12 +332,7 @@ def asked_part(text: str, english: bool, kind: QuestionKind) -> str:
             at = [i for i in range(len(asked) - n + 1) if asked[i : i + n] == target]
             if at:
                 hits.append((at[0], role))
-    roles = {role for _, role in hits}
-    if "causes" in roles:
-        return "causes"  # "hạn chế do những nguyên nhân nào": the causes, whatever they are of
-    if kind is QuestionKind.WHY and (not roles or roles & EXPLAINED_ROLES):
-        return "causes"  # "vì sao còn hạn chế": the causes of the shortcomings
-    return min(hits)[1] if hits else ""
+    return hits
 
 
 @cache
@@ -473,7 +488,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         inherited = not predicates and bool(previous.predicates)
         predicates = predicates or previous.predicates
         units = units or previous.units
-        years = years or _shifted_years(text, previous.years)
+        years = years or _shifted_years(text, previous.years) or previous.years  # the topic's year kept
     documents = asked_documents(text, english, has_cue("doc_number", text))
     kind = _kind(text, documents)
     if follows_count and kind is QuestionKind.FACT and (has_cue("target", folded) or predicates):
@@ -491,6 +506,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         years=years,
         asks_who=is_who_question(text),
         part=asked_part(text, english, kind),
+        names_part=names_part(text, english),
         documents=documents,
         stated=stated_figures(text, english),
         across_reports=has_cue("across", f"{context} {text}"),

@@ -60,6 +60,10 @@ _FORM_AFTER_RE = re.compile(
     rf"(?:{_any('form_intro')})\s+({'|'.join(map(re.escape, _DISCIPLINE_FORMS))})", re.IGNORECASE
 )
 _TARGET_RE = re.compile(rf"\s*(?:{_any('target')})", re.IGNORECASE)
+# "ước đạt 58,5 triệu đồng ... nhưng chưa đạt chỉ tiêu 60 triệu đồng": a figure right after the target word
+# (and at most a few words naming whose target: "chỉ tiêu Đại hội đề ra") is the target of the sentence's
+# last figure before it in the same unit.
+_TARGET_BEFORE_RE = re.compile(rf"(?:{_any('target')})(?:\s+[^\W\d]+){{0,3}}\s*:?\s*$", re.IGNORECASE)
 _BREAKDOWN_MARK_RE = re.compile(rf"{_any('breakdown_mark')}|:", re.IGNORECASE)
 
 # ---------------------------------------------------------------------------------------------------------
@@ -242,6 +246,19 @@ def _assign_targets(num: Quantity, cands: list[Quantity], p: int, q: int) -> Non
         owner.target, owner.target_end = it.value, q + 1
 
 
+def _inline_targets(text: str, cands: list[Quantity]) -> None:
+    """A figure after "chỉ tiêu" outside parentheses is the target of the figure before it of its unit."""
+    for i, num in enumerate(cands):
+        if num.consumed or not num.unit:
+            continue
+        owner = next((c for c in reversed(cands[:i]) if c.unit == num.unit and not c.consumed), None)
+        if owner is None or owner.target is not None:
+            continue
+        if _TARGET_BEFORE_RE.search(text[owner.end : num.q_start]):
+            num.consumed = True
+            owner.target, owner.target_end = num.value, num.end
+
+
 def _parts(text: str, items: list[Quantity], p: int) -> list[tuple[Quantity, str]]:
     """Each item of a breakdown with its label: the text between the previous item and its number."""
     out: list[tuple[Quantity, str]] = []
@@ -328,6 +345,7 @@ def _sentence_facts(
             parts = _breakdown(text, num, cands, *paren)
             if parts:
                 breakdowns[id(num)] = parts
+    _inline_targets(text, cands)
     masks = [(c.start, c.phrase_end) for c in cands]
     out: list[Fact] = []
     subjects: dict[int, str] = {}

@@ -349,6 +349,15 @@ def main() -> None:
     parser.add_argument("--xquad-index", type=Path, help="an index of the xquad-dev articles (default: new)")
     parser.add_argument("--write", action="store_true", help="write assistant/answerers/models.json")
     parser.add_argument(
+        "--extra",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("GOLD", "REPORTS"),
+        help="more labelled questions over their own reports (figure and section fits), e.g. "
+        "tests/data/others-dev/gold-a.json tests/data/others-dev/reports",
+    )
+    parser.add_argument(
         "--only",
         choices=["figure", "sentence", "section"],
         help="fit and write this model only, keep the others",
@@ -369,10 +378,24 @@ def main() -> None:
             else sentence_groups(engine, gold) + sentence_groups(general, xquad)
         )
         labelled_sections = load_gold(ROOT / "tests" / "data" / "sections" / "gold.json")
+        extras = []
+        for i, (extra_gold, extra_reports) in enumerate(args.extra):
+            extra = Engine(Settings.from_env(Path(tmp) / f"extra-{i}"))
+            extra.ingest([Path(extra_reports)], show_progress=False)
+            extras.append((extra, load_gold(Path(extra_gold))))
         for name, make in (
-            ("figure", lambda: figure_groups(engine, gold)),
+            (
+                "figure",
+                lambda: figure_groups(engine, gold) + [g for e, x in extras for g in figure_groups(e, x)],
+            ),
             ("sentence", lambda: sentences),
-            ("section", lambda: section_groups(engine, gold + labelled_sections)),
+            (
+                "section",
+                lambda: (
+                    section_groups(engine, gold + labelled_sections)
+                    + [g for e, x in extras for g in section_groups(e, x)]
+                ),
+            ),
         ):
             if args.only and name != args.only:
                 continue

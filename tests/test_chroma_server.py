@@ -347,10 +347,13 @@ def test_server_killed_mid_ingest_then_the_next_ingest_matches_a_clean_one(
     assert (seen == total) == (point == "all vectors"), seen
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert "Traceback" not in stderr
-    assert lines == [lines[0]] and lines[0].startswith(
-        f"error: The Chroma server at {server.url} does not answer"
-    )
-    assert ingest.returncode == 2
+    # With every vector in, the ingest may finish its last steps between the count read and the kill
+    # (seen on a loaded machine): then it ends cleanly; else it names the lost server in one line.
+    finished = point == "all vectors" and ingest.returncode == 0 and not lines
+    if not finished:
+        assert lines and lines == [lines[0]], stderr
+        assert lines[0].startswith(f"error: The Chroma server at {server.url} does not answer")
+        assert ingest.returncode == 2
     if point != "all vectors":  # the report being written when the server died was not recorded
         assert len(recorded_reports(index)) < len(clean.reports)
 

@@ -230,3 +230,27 @@ def test_a_cited_document_is_answered_by_its_number_and_a_stated_figure_is_not_a
     cases = engine.ask("Có bao nhiêu trường hợp kê khai bổ sung vì tài sản tăng từ 300 triệu đồng trở lên?")
     assert "14" in cases.text
     assert not any("300" in line and "14" not in line for line in cases.text.splitlines())
+
+
+CAUSES = """BÁO CÁO
+Kết quả công tác kiểm tra, giám sát năm 2024 của Ủy ban Kiểm tra Huyện ủy Vĩnh Phú
+
+I. KẾT QUẢ
+Ủy ban Kiểm tra Huyện ủy kiểm tra 12 tổ chức đảng. Có 3 đảng viên bị kỷ luật do vi phạm quy định về đất đai khi giao đất ở cho hộ gia đình.
+
+II. HẠN CHẾ VÀ NGUYÊN NHÂN
+1. Hạn chế
+- Chất lượng một số cuộc kiểm tra chưa cao.
+- Việc phát hiện dấu hiệu vi phạm còn chậm.
+2. Nguyên nhân
+a) Nguyên nhân khách quan: khối lượng công việc lớn, nhất là chuẩn bị đại hội đảng bộ các cấp.
+b) Nguyên nhân chủ quan: cán bộ kiểm tra cơ sở chủ yếu kiêm nhiệm, thường xuyên thay đổi.
+"""
+
+
+def test_why_of_a_part_gets_the_section_of_its_causes_and_why_of_an_event_where_it_is_told(engine_on):
+    engine = engine_on({"vinh_phu.txt": CAUSES})
+    part = engine.ask("Vì sao công tác kiểm tra, giám sát năm 2024 vẫn còn hạn chế?").text
+    assert "khách quan" in part and "chủ quan" in part  # both causes, the section's items
+    event = engine.ask("Vì sao có đảng viên bị kỷ luật?").text
+    assert "đất đai" in event

@@ -396,3 +396,17 @@ def test_a_number_after_a_kind_of_document_names_it_unless_it_counts_a_known_nou
 def test_the_partys_words_for_admission_are_an_admission():
     fact = _facts("Trong năm, có 45 quần chúng ưu tú được đứng vào hàng ngũ của Đảng.\n")[0]
     assert fact.value == 45 and canonical_predicate(fact.predicate) == "admission"
+
+
+def test_a_figure_after_the_target_word_is_the_target_of_the_figure_before_it() -> None:
+    """ "ước đạt 58,5 triệu đồng ... nhưng chưa đạt chỉ tiêu 60 triệu đồng": 60 is 58,5's target, not a
+    figure of its own; a figure of another unit in between ("gấp 1,6 lần") is passed over."""
+    text = "Thu nhập bình quân đầu người năm 2025 ước đạt 58,5 triệu đồng, gấp 1,6 lần năm 2020 nhưng chưa đạt chỉ tiêu 60 triệu đồng."
+    facts = _facts(text)
+    income = next(f for f in facts if f.value == 58.5)
+    assert income.target == 60.0
+    assert not any(f.value == 60.0 for f in facts)
+    assert any(f.value == 1.6 and f.target is None for f in facts)
+    # Without the target word the second figure is a figure of its own.
+    plain = _facts("Năm 2024 kết nạp 14 đảng viên, năm 2023 kết nạp 10 đảng viên.")
+    assert [f.value for f in plain] == [14.0, 10.0] and all(f.target is None for f in plain)

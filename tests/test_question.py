@@ -139,3 +139,23 @@ def test_a_form_of_an_action_asked_narrows_it_and_a_name_is_not_a_unit():
     named = parse_question("Năm 2024 Đảng ủy xã Đông Phong kết nạp được bao nhiêu đảng viên?")
     assert "phong" not in named.units and "dang vien" in named.units
     assert "phong" in parse_question("Sở có bao nhiêu phòng chuyên môn?").units
+
+
+def test_a_follow_up_keeps_the_year_and_of_them_counts_what_was_counted_before():
+    history = [{"q": "How many party members were disciplined in Vĩnh Phú district in 2024?", "a": "37."}]
+    q = parse_question("And how many of them were disciplined by the district inspection committee?", history)
+    assert q.years == ("2024",) and "dang vien" in q.units and "ky luat" not in q.units
+
+
+def test_whether_a_target_was_met_is_a_comparison_of_result_and_target():
+    for text in (
+        "Thu nhập bình quân đầu người năm 2025 có đạt chỉ tiêu Đại hội không?",
+        "Did the admissions of new members meet the target?",
+    ):
+        q = parse_question(text)
+        assert q.kind == "comparison" and q.wants_target, text
+
+
+def test_a_why_question_names_a_part_or_an_event():
+    assert parse_question("Vì sao công tác kiểm tra năm 2024 vẫn còn hạn chế?").names_part
+    assert not parse_question("Why were some party members disciplined?").names_part
