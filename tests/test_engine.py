@@ -254,3 +254,22 @@ def test_why_of_a_part_gets_the_section_of_its_causes_and_why_of_an_event_where_
     assert "khách quan" in part and "chủ quan" in part  # both causes, the section's items
     event = engine.ask("Vì sao có đảng viên bị kỷ luật?").text
     assert "đất đai" in event
+
+
+SIZE = """BÁO CÁO
+Tổng kết năm 2024 của Đảng ủy xã Đông Phong
+
+I. KẾT QUẢ
+Đảng bộ xã hiện có 34 tổ chức cơ sở đảng với 612 đảng viên.
+Trong năm, Đảng ủy kết nạp 14 đảng viên mới; có 45 quần chúng ưu tú được kỷ luật nghiêm khi vi phạm quy chế học tập.
+"""
+
+
+def test_a_figure_whose_sentence_never_tells_of_the_action_asked_does_not_answer(engine_on):
+    """ "hiện có 34 tổ chức cơ sở đảng" says how many there are, not how many were disciplined; a figure
+    with no verb of its own answers when its sentence tells of the action."""
+    engine = engine_on({"dong_phong.txt": SIZE})
+    none = engine.ask("Có bao nhiêu tổ chức cơ sở đảng bị kỷ luật?").text
+    assert "34" not in none
+    told = engine.ask("Có bao nhiêu quần chúng ưu tú bị kỷ luật?").text
+    assert "45" in told

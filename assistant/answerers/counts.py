@@ -60,8 +60,12 @@ class CountAnswerer:
             return True  # "tăng từ 300 triệu đồng trở lên": a figure the question states qualifies it
         if q.predicates and not q.inherited_predicates and not set(q.predicates) <= _SCENE_VERBS:
             # A figure stated with no verb ("có 45 quần chúng ưu tú được đứng vào hàng ngũ của Đảng")
-            # may still answer; one stated with another verb does not.
-            return bool(fact.predicate) and not any(self._does(fact, key) for key in q.predicates)
+            # may still answer if its sentence tells of the action asked; one stated with another verb
+            # does not, nor one in a sentence that never tells of it ("hiện có 34 tổ chức cơ sở đảng":
+            # how many there are, not how many were rated).
+            if fact.predicate:
+                return not any(self._does(fact, key) for key in q.predicates)
+            return not self._tells_of(fact, q.predicates)
         return False
 
     def features(self, q: Question, fact: Fact, found: Retrieval) -> dict[str, float]:
@@ -123,6 +127,15 @@ class CountAnswerer:
             return True
         counted = f" {fact.subject.lower()} "
         return any(f" {form} " in counted for form in _PREDICATE_FORMS.get(key, ()))
+
+    def _tells_of(self, fact: Fact, keys: tuple[str, ...]) -> bool:
+        """The figure's sentence writes one of the verbs asked about, in any of its forms."""
+        sentence = (
+            f" {' '.join(words(self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]))} "
+        )
+        return any(
+            f" {' '.join(words(form))} " in sentence for key in keys for form in _PREDICATE_FORMS.get(key, ())
+        )
 
     @staticmethod
     def _people_for_people(q: Question, fact: Fact) -> bool:
