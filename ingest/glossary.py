@@ -37,9 +37,15 @@ def _phrases() -> tuple[tuple[re.Pattern[str], str, str], ...]:
         ((p, vi, gloss) for en, vi, gloss in GLOSSARY for p in en), key=lambda item: -len(item[0])
     )
     return tuple(
-        (re.compile(rf"(?<![\w]){re.escape(p)}(?![\w])", re.IGNORECASE), vi, gloss)
+        (re.compile(rf"(?<![\w]){re.escape(p)}{_plural(p)}(?![\w])", re.IGNORECASE), vi, gloss)
         for p, vi, gloss in ordered
     )
+
+
+def _plural(phrase: str) -> str:
+    """English nouns take "s" or "es" ("asset declarations"); abbreviations ("S&T") and phrases already
+    ending in "s" do not."""
+    return "(?:e?s)?" if phrase[-1:].islower() and not phrase.endswith("s") else ""
 
 
 _WORD_RE = re.compile(r"[\w&]+(?:[-.,][\w&]+)*")

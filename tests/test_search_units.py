@@ -226,3 +226,10 @@ def test_a_body_of_another_level_with_a_like_name_is_not_named():
     ) == ["district"]
     assert report_scope("Thành ủy Vĩnh Khang đã xác minh tài sản của bao nhiêu người?", reports) == ["city"]
     assert report_scope("Đảng bộ Khối kết nạp bao nhiêu đảng viên?", reports) == ["bloc"]
+
+
+def test_english_plurals_of_glossary_phrases_are_the_phrase():
+    from ingest.glossary import head_term
+
+    assert head_term("staff asset declarations")[1] == head_term("asset declaration")[1] != ""
+    assert head_term("asset declarationz")[1] == ""  # only "s" and "es" make a plural
