@@ -233,3 +233,14 @@ def test_english_plurals_of_glossary_phrases_are_the_phrase():
 
     assert head_term("staff asset declarations")[1] == head_term("asset declaration")[1] != ""
     assert head_term("asset declarationz")[1] == ""  # only "s" and "es" make a plural
+
+
+def test_two_bodies_of_one_name_told_apart_by_province_are_both_in_scope():
+    reports = {
+        "pt": ReportMeta(doc="p", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Phú Thọ"),
+        "vp": ReportMeta(doc="v", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Vĩnh Phúc"),
+        "bt": ReportMeta(doc="b", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Bến Tre"),
+    }
+    both = "Giữa Đảng bộ Sở Khoa học và Công nghệ Phú Thọ và Đảng bộ Sở Khoa học và Công nghệ Vĩnh Phúc, bên nào đông hơn?"
+    assert report_scope(both, reports) == ["pt", "vp"]
+    assert report_scope("Đảng bộ Sở Khoa học và Công nghệ Phú Thọ có bao nhiêu chi bộ?", reports) == ["pt"]

@@ -141,21 +141,23 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
         score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
         scores[key] = score
     scope = _best(scores)
-    named = [_name_words(reports[k]) for k in scope]
     others = {
         k: s
         for k, s in scores.items()
         if k in bodies
-        and not any(_same_body(_name_words(reports[k]), n) for n in named)
+        and not any(_same_body(reports[k], reports[b], provinces) for b in scope)
         and not _in_passing(asked, mentions[k])
     }
     return sorted(scope + _best(others)) or None
 
 
-def _same_body(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """One name is the other or the other with more words ("Sở Khoa học và Công nghệ tỉnh Vĩnh Phúc")."""
-    n = min(len(a), len(b))
-    return n > 0 and a[:n] == b[:n]
+def _same_body(a: ReportMeta, b: ReportMeta, provinces: set[str]) -> bool:
+    """One name is the other or the other with more words ("Sở Khoa học và Công nghệ tỉnh Vĩnh Phúc"), and
+    the question does not tell them apart by province (each province has its own Sở Khoa học)."""
+    x, y = _name_words(a), _name_words(b)
+    n = min(len(x), len(y))
+    apart = a.province != b.province and {a.province, b.province} <= provinces
+    return n > 0 and x[:n] == y[:n] and not apart
 
 
 def _best(scores: dict[str, int]) -> list[str]:
