@@ -237,10 +237,15 @@ def test_english_plurals_of_glossary_phrases_are_the_phrase():
 
 def test_two_bodies_of_one_name_told_apart_by_province_are_both_in_scope():
     reports = {
-        "pt": ReportMeta(doc="p", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Phú Thọ"),
-        "vp": ReportMeta(doc="v", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Vĩnh Phúc"),
+        # the term named fits one report better: the other is still named by its province
+        "pt": ReportMeta(
+            doc="p", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Phú Thọ", term="2020–2025"
+        ),
+        "vp": ReportMeta(
+            doc="v", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Vĩnh Phúc", term="2020"
+        ),
         "bt": ReportMeta(doc="b", issuing_body="Đảng bộ Sở Khoa học và Công nghệ", province="Bến Tre"),
     }
-    both = "Giữa Đảng bộ Sở Khoa học và Công nghệ Phú Thọ và Đảng bộ Sở Khoa học và Công nghệ Vĩnh Phúc, bên nào đông hơn?"
+    both = "Giữa Đảng bộ Sở Khoa học và Công nghệ Phú Thọ và Đảng bộ Sở Khoa học và Công nghệ Vĩnh Phúc, nhiệm kỳ 2020–2025 bên nào đông hơn?"
     assert report_scope(both, reports) == ["pt", "vp"]
     assert report_scope("Đảng bộ Sở Khoa học và Công nghệ Phú Thọ có bao nhiêu chi bộ?", reports) == ["pt"]
