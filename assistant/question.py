@@ -156,6 +156,13 @@ def is_who_question(text: str) -> bool:
     return has_cue("who", text)
 
 
+def _asks_against_target(text: str) -> bool:
+    """ "Did the district reach its income target?": a yes/no question of a target sets the result against
+    it (Vietnamese "có đạt chỉ tiêu ... không" is a comparison cue)."""
+    first = re.match(r"\s*(\w+)", text.lower())
+    return bool(first) and first.group(1) in cues("yes_no") and has_cue("target", text)
+
+
 def _kind(text: str, documents: tuple[str, ...]) -> QuestionKind:
     if has_cue("province", text):
         return QuestionKind.PROVINCE
@@ -170,6 +177,8 @@ def _kind(text: str, documents: tuple[str, ...]) -> QuestionKind:
         return QuestionKind.COUNT
     if has_cue("compare", text) and has_cue("quantity", text):
         return QuestionKind.COMPARISON  # "số đảng viên ... so với chỉ tiêu thế nào?": figures, compared
+    if (has_cue("compare", text) and len(single_years(text)) >= 2) or _asks_against_target(text):
+        return QuestionKind.COMPARISON  # "how did admissions in 2024 compare with 2023?": a figure a year
     if has_cue("why", text):
         return QuestionKind.WHY
     if has_cue("list", text) or (has_cue("plural", text) and has_cue("which", text)):
@@ -397,6 +406,7 @@ def is_followup(text: str, history: list[dict]) -> bool:
 
 # --- content words ----------------------------------------------------------------------------------------
 _QUESTION_WORDS = frozenset(cues("question_word"))
+_SHARE_WORDS = frozenset(w for phrase in cues("share") for w in fold(translate_terms(phrase)).split())
 _WHY_WORDS = frozenset(w for phrase in cues("why") if " " in phrase for w in fold(phrase).split())
 _REPORT_COMPOUNDS = frozenset(
     f"{a}_{b}" for phrase in REPORT_NAMING for a, b in zip(phrase.split(), phrase.split()[1:], strict=False)
@@ -427,6 +437,8 @@ def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
     # English function words fold like Vietnamese syllables ("so" / "số"): ignored in English questions only.
     ignored = _QUESTION_WORDS | (ENGLISH_STOPWORDS if q.lang == "en" else frozenset())
     ignored |= _WHY_WORDS if q.kind is QuestionKind.WHY else frozenset()
+    # "tỷ lệ", "what share": that a percentage is asked is the unit "%", not which percentage
+    ignored |= _SHARE_WORDS if "%" in q.units else frozenset()
     known = view.known if view else (lambda _token: True)
     return tuple(
         w
@@ -473,11 +485,12 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
     several = _cue_count("count", text) + len(_count_before_unit_re().findall(folded)) >= 2
     predicates = tuple(question_predicates(_ORGANISATIONS_RE.sub(" ", asked)))
     predicates = predicates if several else _narrowest(predicates)
+    typed = text if has_diacritics(text) else ""  # names are written with their marks ("xã Đông Phong")
     if english:
         unit_text, head = _english_counted(text)
-        units = _units(" ".join(_vietnamese_view(unit_text, english)), fold(head))
+        units = _units(" ".join(_vietnamese_view(unit_text, english)), fold(head), typed)
     else:
-        units = _units(" ".join(vi_view), fold(" ".join(counted)), text if has_diacritics(text) else "")
+        units = _units(" ".join(vi_view), fold(" ".join(counted)), typed)
     context = ""
     years = tuple(single_years(text))
     inherited = follows_count = False
@@ -493,6 +506,8 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
     kind = _kind(text, documents)
     if follows_count and kind is QuestionKind.FACT and (has_cue("target", folded) or predicates):
         kind = QuestionKind.COUNT  # after a count: "what was the target for that?", "và khai trừ?"
+    if kind is QuestionKind.FACT and has_cue("target", folded) and predicates and units:
+        kind = QuestionKind.COUNT  # "what is the target for admitting new members?": a figure
     return Question(
         text=text,
         lang="en" if english else "vi",

@@ -246,6 +246,26 @@ def _assign_targets(num: Quantity, cands: list[Quantity], p: int, q: int) -> Non
         owner.target, owner.target_end = it.value, q + 1
 
 
+# "khiển trách 52, cảnh cáo 24, cách chức 04, khai trừ 07 đảng viên": a list of figures, each after its own
+# label, writes the unit once, after the last.
+_LIST_GAP_RE = re.compile(r"\s*,\s*[^\W\d][^\d,;.:()]{0,40}$")
+
+
+def _shared_units(text: str, cands: list[Quantity]) -> None:
+    """Figures of such a list take the unit written after the last of them."""
+    for i in range(len(cands) - 1, 0, -1):
+        later, earlier = cands[i], cands[i - 1]
+        before = text[max(0, earlier.q_start - 12) : earlier.q_start].split()
+        dated = bool(before) and before[-1].lower() in _TIME_UNITS  # "vào tháng 9, làm đổ 2.300 cây"
+        if (
+            later.unit
+            and not earlier.unit
+            and not dated
+            and _LIST_GAP_RE.match(text[earlier.end : later.q_start])
+        ):
+            earlier.unit, earlier.unit_known = later.unit, later.unit_known
+
+
 def _inline_targets(text: str, cands: list[Quantity]) -> None:
     """A figure after "chỉ tiêu" outside parentheses is the target of the figure before it of its unit."""
     for i, num in enumerate(cands):
@@ -345,6 +365,7 @@ def _sentence_facts(
             parts = _breakdown(text, num, cands, *paren)
             if parts:
                 breakdowns[id(num)] = parts
+    _shared_units(text, cands)
     _inline_targets(text, cands)
     masks = [(c.start, c.phrase_end) for c in cands]
     out: list[Fact] = []

@@ -13,6 +13,7 @@ from functools import cache
 
 from ingest.lexicon import (
     DOCUMENT_HEADER,
+    DOCUMENT_KINDS,
     ISSUERS,
     NEWS_START,
     PROVINCES,
@@ -207,11 +208,15 @@ def issuing_body(head: str, text: str) -> str:
     if from_header:
         return from_header  # the document's own statement of who issues it
     usual = _usual_forms(text)
+    title = fold(_title(text))
     mentions: list[tuple[str, str, bool, int]] = []
     covered = 0  # a head inside the name just read ("Ủy ban Kiểm tra Thành ủy X") is part of it
     for match in _BODY_HEAD_RE.finditer(head):
         mention = _mention(head, match, usual) if match.start() >= covered else None
         if mention:
+            if mention[2] and _issuer_in_title(title, fold(mention[1])):
+                # "Tổng kết công tác năm 2024 của Đảng ủy xã Hương Nộn": the title's "của" names the issuer
+                mention = (mention[0], mention[1], False, mention[3])
             mentions.append(mention)
             covered = match.start() + len(mention[1])
     own = [m for m in mentions if not m[2]] or mentions
@@ -226,6 +231,19 @@ def issuing_body(head: str, text: str) -> str:
     totals = {key: sum(n for other, n in names.items() if key.startswith(other)) for key in names}
     best = max(totals, key=lambda key: (totals[key], -first[key]))
     return display[best].most_common(1)[0][0]
+
+
+_DOCUMENT_NAMES = [fold(vi) for vi, _en in DOCUMENT_KINDS.values()]
+_REPORT_WORD = fold(DOCUMENT_HEADER["title_word"][0])  # "báo cáo"
+
+
+def _issuer_in_title(title: str, name: str) -> bool:
+    """The folded title names the body after "của" as its own issuer, not as the issuer of a document it
+    carries out ("thực hiện Nghị quyết 03-NQ/ĐUK của Ban Thường vụ Đảng ủy Khối")."""
+    at = title.find(name)
+    before = title[:at]
+    titled = title.startswith(_REPORT_WORD)  # a report's title line, not the first line of prose
+    return titled and at >= 0 and not any(f" {d} " in f" {before} " for d in _DOCUMENT_NAMES)
 
 
 def _mention(head: str, match: re.Match[str], usual: dict[str, str]) -> tuple[str, str, bool, int] | None:

@@ -354,3 +354,12 @@ def test_a_compound_joined_otherwise_in_the_report_is_not_an_absent_concept(engi
     assert answer.found and "15/KH-UBND" in answer.text
     absent = engine.ask("Đảng ủy xã đã lãnh đạo ứng dụng trí tuệ nhân tạo thế nào?")
     assert not absent.found
+
+
+def test_a_plan_word_labelling_a_figure_of_its_own_leaves_later_figures_results():
+    from assistant.answerers.counts import _governs
+
+    assert not _governs(
+        " đạt 113,5% chỉ tiêu (chỉ tiêu 1.100 đảng viên), trong đó đoàn viên chiếm ", " chỉ tiêu "
+    )
+    assert _governs(" phấn đấu đến năm 2030 thu nhập bình quân đạt ", " phấn đấu ")

@@ -410,3 +410,19 @@ def test_a_figure_after_the_target_word_is_the_target_of_the_figure_before_it() 
     # Without the target word the second figure is a figure of its own.
     plain = _facts("Năm 2024 kết nạp 14 đảng viên, năm 2023 kết nạp 10 đảng viên.")
     assert [f.value for f in plain] == [14.0, 10.0] and all(f.target is None for f in plain)
+
+
+def test_a_list_of_figures_writes_its_unit_once_after_the_last() -> None:
+    """ "khiển trách 52, cảnh cáo 24, cách chức 04, khai trừ 07 đảng viên": each form counts members; a
+    month before a comma ("vào tháng 9, làm đổ gãy 2.300 cây") is not one of such a list."""
+    facts = _facts(
+        "Trong nhiệm kỳ thi hành kỷ luật 87 đảng viên, trong đó khiển trách 52, cảnh cáo 24, cách chức 04, khai trừ 07 đảng viên."
+    )
+    assert {f.value: f.unit for f in facts if f.value in (52, 24, 4, 7)} == {
+        52: "đảng viên",
+        24: "đảng viên",
+        4: "đảng viên",
+        7: "đảng viên",
+    }
+    storm = _facts("Cơn bão số 3 đổ bộ vào tháng 9, làm đổ gãy hơn 2.300 cây xanh.")
+    assert not any(f.unit == "cây" and f.value == 9 for f in storm)

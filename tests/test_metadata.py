@@ -138,3 +138,21 @@ def test_an_annual_report_covers_its_year_though_it_looks_ahead_to_a_term():
         "được tổ chức thành công."
     )
     assert read_metadata(normalize_text(text), "a.txt").term == "2024"
+
+
+def test_the_title_names_its_issuer_after_of_unless_it_names_a_document_there():
+    """ "Tổng kết công tác năm 2024 của Đảng ủy xã Hương Nộn": the title's "của" names the issuer, not
+    another body, even when a body of the commune ("Ủy ban Kiểm tra Đảng ủy xã") is named in the text;
+    "thực hiện Nghị quyết 03-NQ/ĐUK của Ban Thường vụ Đảng ủy Khối" names the resolution's issuer."""
+    from ingest.metadata import read_metadata
+
+    commune = (
+        "BÁO CÁO\nTổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy xã Hương Nộn, tỉnh Phú Thọ\n\n"
+        "I. KẾT QUẢ\nỦy ban Kiểm tra Đảng ủy xã đã kiểm tra 6 tổ chức đảng.\n"
+    )
+    assert read_metadata(commune, "c.txt").issuing_body == "Đảng ủy xã Hương Nộn"
+    carried = (
+        "BÁO CÁO\nKết quả thực hiện Nghị quyết 03-NQ/ĐUK của Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh\n\n"
+        "Đảng bộ Sở Tài chính đã quán triệt nghị quyết. Đảng bộ Sở Tài chính có 12 chi bộ.\n"
+    )
+    assert read_metadata(carried, "r.txt").issuing_body == "Đảng bộ Sở Tài chính"

@@ -159,3 +159,18 @@ def test_whether_a_target_was_met_is_a_comparison_of_result_and_target():
 def test_a_why_question_names_a_part_or_an_event():
     assert parse_question("Vì sao công tác kiểm tra năm 2024 vẫn còn hạn chế?").names_part
     assert not parse_question("Why were some party members disciplined?").names_part
+
+
+def test_questions_of_targets_and_years_compared_ask_for_figures():
+    assert parse_question("Did Quỳnh Sơn reach its per-capita income target for 2025?").kind == "comparison"
+    compared = parse_question("How did new member admissions in Đông Phong in 2024 compare with 2023?")
+    assert compared.kind == "comparison" and set(compared.years) == {"2023", "2024"}
+    target = parse_question("What's the district's target for admitting new party members in the term?")
+    assert target.kind == "count" and target.wants_target
+    assert parse_question("Did the commune reach its income target for 2025?").lang == "en"
+    assert parse_question("co bao nhieu to chuc dang o xa an phu").lang == "vi"
+
+
+def test_the_words_asking_for_a_share_are_not_what_it_is_a_share_of():
+    q = parse_question("What share of the new members were youth union members?")
+    assert "%" in q.units and not {"ty", "le", "ty_le"} & set(q.informative)

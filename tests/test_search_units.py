@@ -249,3 +249,19 @@ def test_two_bodies_of_one_name_told_apart_by_province_are_both_in_scope():
     both = "Giữa Đảng bộ Sở Khoa học và Công nghệ Phú Thọ và Đảng bộ Sở Khoa học và Công nghệ Vĩnh Phúc, nhiệm kỳ 2020–2025 bên nào đông hơn?"
     assert report_scope(both, reports) == ["pt", "vp"]
     assert report_scope("Đảng bộ Sở Khoa học và Công nghệ Phú Thọ có bao nhiêu chi bộ?", reports) == ["pt"]
+
+
+def test_a_named_body_outweighs_a_shared_term_and_a_kind_of_body_alone_names_none():
+    reports = {
+        "district": ReportMeta(
+            doc="d", issuing_body="Huyện ủy Quỳnh Sơn", province="Nghệ An", term="2025–2030"
+        ),
+        "ward": ReportMeta(
+            doc="w", issuing_body="Đảng ủy phường Mỹ An", province="Đà Nẵng", term="2020–2025"
+        ),
+        "inspect": ReportMeta(
+            doc="i", issuing_body="Ủy ban Kiểm tra Huyện ủy Vĩnh Phú", province="Sóc Trăng"
+        ),
+    }
+    asked = "How many new members did the Quỳnh Sơn district party committee admit over the 2020–2025 term?"
+    assert report_scope(asked, reports) == ["district"]

@@ -80,10 +80,13 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
     at = {i for kind in _heads_naming(head) for i in _found_at(asked, kind + name[:1])}
     # A run starting inside a kind of body the name holds ("ủy Vĩnh" of "... Huyện ủy Vĩnh Phú") is as
     # likely another body's ("Thành ủy Vĩnh Khang").
-    inside = {p + k for kind in _HEADS for p in _found_at(list(name), kind) for k in range(1, len(kind))}
+    heads = [(p, len(kind)) for kind in _HEADS for p in _found_at(list(name), kind)]
+    inside = {p + k for p, n in heads for k in range(1, n)}
+    # ... and one made of such a kind alone ("huyện ủy") names no body in particular.
+    kinds = {p + k for p, n in heads for k in range(n)}
     for i in (i for i in range(len(name)) if i not in inside):
         for j in range(i + 2, len(name) + 1):
-            if any(w not in _GENERIC for w in name[i:j]):
+            if any(w not in _GENERIC and i + k not in kinds for k, w in enumerate(name[i:j])):
                 at |= set(_found_at(asked, name[i:j]))
     return sorted(at)
 
@@ -136,7 +139,9 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
     for key, meta in reports.items():
         if provinces and meta.province and meta.province not in provinces:
             continue  # the question names another province
-        score = 2 * bool(provinces and meta.province in provinces) + 2 * (key in bodies)
+        score = 2 * bool(provinces and meta.province in provinces) + 3 * (
+            key in bodies
+        )  # a body named says most
         score += 2 * (key in documents) + (meta.term in years)  # "năm 2020": that year's own report first
         score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
         scores[key] = score

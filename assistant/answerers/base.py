@@ -105,6 +105,15 @@ class Library:
     def _sentence_starts(self) -> dict[str, list[int]]:
         return {key: [s.start for s in r.sentences] for key, r in self.reports.items()}
 
+    def headings_over(self, key: str, offset: int) -> str:
+        """The headings of every section holding the offset, outermost first: a part headed "Phương
+        hướng, nhiệm vụ năm 2025" dates the figures under it."""
+        text = self.text(key)
+        over = sorted(
+            (s for s in self.reports[key].sections if s.start <= offset < s.end), key=lambda s: s.start
+        )
+        return " ".join(_with_title_line(text, *s.title) for s in over)
+
     def sentence_of(self, key: str, offset: int) -> tuple[int, int]:
         """The whole sentence (not the clause a fact was read from) holding a character offset."""
         sentences = self.reports[key].sentences
@@ -172,3 +181,16 @@ def _merge_short(text: str, sentences) -> list[tuple[int, int]]:
     if run_start is not None and sentences:
         merged.append((run_start, sentences[-1].end))
     return merged
+
+
+HEADING_WORDS = 20  # a longer "heading" is a sentence the section opens with: it dates nothing beyond itself
+
+
+def _with_title_line(text: str, start: int, end: int) -> str:
+    """A heading with the capitalised line under it: "Phần thứ hai" is titled by "PHƯƠNG HƯỚNG, NHIỆM VỤ
+    NĂM 2025" on its own line."""
+    title = text[start:end].split(":")[0]  # "b) Công tác phát triển đảng viên: Năm 2024, ...": its head only
+    if len(title.split()) > HEADING_WORDS:
+        return ""
+    after = text[end : text.find("\n", end + 1) if text.find("\n", end + 1) > 0 else len(text)].strip()
+    return f"{title} {after}" if after.isupper() else title

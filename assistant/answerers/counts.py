@@ -15,7 +15,7 @@ from ingest.glossary import english_participle
 from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
 from ingest.normalize import fold
 from ingest.numbers import format_number, same_number
-from ingest.periods import without_terms
+from ingest.periods import YEAR_RE, without_terms
 from ingest.qualifiers import opposed, qualified
 from ingest.tokens import words
 from ingest.types import Evidence, Fact, FactPart, Retrieval
@@ -36,6 +36,23 @@ _PLAN_WORDS = tuple(f" {w} " for w in number_words("plan"))
 _FORWARD_ROLES = frozenset({"targets", "tasks"})
 _PEOPLE_UNITS = {fold(u) for u in units_tagged("people")}
 _PERSON_NOUNS = {fold(u) for u in units_tagged("person")}
+
+
+LABEL_REACH = 25  # characters after a plan word within which its own figure stands: "chỉ tiêu 1.100"
+
+
+def _governs(before: str, plan_word: str) -> bool:
+    """A plan word before the figure makes it a plan, unless every time it labels a figure of its own
+    ("đạt 113,5% chỉ tiêu (chỉ tiêu 1.100 đảng viên), trong đó ... chiếm 71,2%": 71,2% is a result)."""
+    at = before.find(plan_word)
+    while at >= 0:
+        after = YEAR_RE.sub(
+            " ", before[at + len(plan_word) : at + len(plan_word) + LABEL_REACH].split(",")[0]
+        )
+        if not any(ch.isdigit() for ch in after):  # "phấn đấu đến năm 2030 ...": a year is no figure
+            return True
+        at = before.find(plan_word, at + 1)
+    return False
 
 
 class CountAnswerer:
@@ -100,7 +117,7 @@ class CountAnswerer:
         if self.lib.section_role(fact.doc_key, fact.section) in _FORWARD_ROLES:
             return True
         before = f" {self.lib.text(fact.doc_key)[fact.sentence_start : fact.start].lower()} "
-        return any(w in before for w in _PLAN_WORDS)
+        return any(_governs(before, w) for w in _PLAN_WORDS)
 
     def _around(self, fact: Fact) -> str:
         """The words right around a figure, inside its clause: what tells it from the clause's other figures
@@ -244,7 +261,8 @@ class CountAnswerer:
         if not years:
             return True
         context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
-        around = without_terms(f"{context} {fact.section} {meta.title} {meta.date}")
+        headings = self.lib.headings_over(fact.doc_key, fact.start)  # "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025"
+        around = without_terms(f"{context} {fact.section} {headings} {meta.title} {meta.date}")
         named = [year in around for year in years]
         # A comparison of years ("2020 ... so với 2021"), or a figure asked for each ("năm 2023 bao nhiêu,
         # còn năm 2024 bao nhiêu"), has each figure in one of them.
