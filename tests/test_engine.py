@@ -273,3 +273,25 @@ def test_a_figure_whose_sentence_never_tells_of_the_action_asked_does_not_answer
     assert "34" not in none
     told = engine.ask("Có bao nhiêu quần chúng ưu tú bị kỷ luật?").text
     assert "45" in told
+
+
+PLANNED = """BÁO CÁO
+Tổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy xã Đông Phong
+
+Phần thứ nhất
+KẾT QUẢ NĂM 2024
+Năm 2024, thu ngân sách trên địa bàn đạt 10 tỷ đồng.
+
+Phần thứ hai
+PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025
+I. CHỈ TIÊU
+1. Kết nạp ít nhất 12 đảng viên mới.
+2. Thu ngân sách trên địa bàn đạt 11 tỷ đồng trở lên.
+"""
+
+
+def test_a_year_stated_by_a_heading_over_a_figure_dates_it(engine_on):
+    """The targets under "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025" (the line under "Phần thứ hai") are of 2025."""
+    engine = engine_on({"dong_phong.txt": PLANNED})
+    answer = engine.ask("Chỉ tiêu thu ngân sách trên địa bàn năm 2025 là bao nhiêu?")
+    assert "11 tỷ đồng" in answer.text and "10 tỷ" not in answer.text
