@@ -352,7 +352,8 @@ def _document_res() -> list[tuple[str, re.Pattern[str], re.Pattern[str]]]:
     out = []
     for code, (vietnamese, english) in DOCUMENT_KINDS.items():
         vi_re = re.compile(rf"\b{re.escape(vietnamese)}(?:\s+[^\W\d]+)?\s+(?:{which})\b")
-        en_re = re.compile(rf"\b(?:which|what)\s+(?:\w+\s+)?(?:{'|'.join(map(re.escape, english))})s?\b")
+        # singular: "which plan" is one document; "what plans does it set" asks for its tasks
+        en_re = re.compile(rf"\b(?:which|what)\s+(?:\w+\s+)?(?:{'|'.join(map(re.escape, english))})\b")
         out.append((code, vi_re, en_re))
     return out
 

@@ -174,3 +174,8 @@ def test_questions_of_targets_and_years_compared_ask_for_figures():
 def test_the_words_asking_for_a_share_are_not_what_it_is_a_share_of():
     q = parse_question("What share of the new members were youth union members?")
     assert "%" in q.units and not {"ty", "le", "ty_le"} & set(q.informative)
+
+
+def test_what_plans_asks_for_tasks_and_which_plan_for_a_document():
+    assert parse_question("Which plan did the committee issue in 2019?").documents == ("KH",)
+    assert parse_question("What plans does the commune set for 2025?").documents == ()
