@@ -76,9 +76,8 @@ class Question:
     part: str = ""  # the part of a report asked for: lessons, shortcomings, causes, ... (lexicon), or ""
     names_part: bool = False  # the question names a part of a report, not only an event
     documents: tuple[str, ...] = ()  # kinds of cited document asked for, by their letters ("KH": which plan)
-    stated: tuple[
-        float, ...
-    ] = ()  # the figures the question itself states ("tăng từ 300 triệu đồng"), not years
+    # the figures the question itself states ("tăng từ 300 triệu đồng"), not years
+    stated: tuple[float, ...] = ()
     across_reports: bool = False  # about all the reports: "những báo cáo nào ..."
     context: str = ""  # the previous question when this one follows up on it
     words: tuple[str, ...] = field(default_factory=tuple)  # folded words of the question itself
@@ -349,11 +348,12 @@ def _document_res() -> list[tuple[str, re.Pattern[str], re.Pattern[str]]]:
     """Per kind of document: how a Vietnamese question asks which one ("kế hoạch nào", "chương trình ...
     số hiệu gì"), and how an English one does ("which plan", "what resolution")."""
     which = "|".join(map(re.escape, (c for c in cues("which") if has_diacritics(c))))
+    which_en = "|".join(map(re.escape, cues("which_document")))
     out = []
     for code, (vietnamese, english) in DOCUMENT_KINDS.items():
         vi_re = re.compile(rf"\b{re.escape(vietnamese)}(?:\s+[^\W\d]+)?\s+(?:{which})\b")
         # singular: "which plan" is one document; "what plans does it set" asks for its tasks
-        en_re = re.compile(rf"\b(?:which|what)\s+(?:\w+\s+)?(?:{'|'.join(map(re.escape, english))})\b")
+        en_re = re.compile(rf"\b(?:{which_en})\s+(?:\w+\s+)?(?:{'|'.join(map(re.escape, english))})\b")
         out.append((code, vi_re, en_re))
     return out
 
@@ -364,15 +364,14 @@ def asked_documents(text: str, english: bool, asks_number: bool) -> tuple[str, .
     a document number ("Chương trình ... mang số hiệu gì?"). A kind named with its number ("Chỉ thị
     33-CT/TW") names a known document: it is not what is asked."""
     lowered = text.lower()
+    marks = "|".join(rf"{re.escape(m)}\s+" for m in sorted(cues("number_mark"), key=len, reverse=True))
     found = []
     for code, vi_re, en_re in _document_res():
         asked = en_re.search(lowered) if english else vi_re.search(lowered)
         if not asked and asks_number:
             names = DOCUMENT_KINDS[code][1] if english else (DOCUMENT_KINDS[code][0],)
-            named = re.search(
-                rf"\b(?:{'|'.join(map(re.escape, names))})s?\b(?!\s+(?:số\s+|no\.?\s+)?\d)", lowered
-            )
-            asked = named
+            kind = "|".join(map(re.escape, names))
+            asked = re.search(rf"\b(?:{kind})s?\b(?!\s+(?:{marks})?\d)", lowered)
         if asked:
             found.append(code)
     return tuple(found)
@@ -407,7 +406,7 @@ def is_followup(text: str, history: list[dict]) -> bool:
 
 # --- content words ----------------------------------------------------------------------------------------
 _QUESTION_WORDS = frozenset(cues("question_word"))
-_SHARE_WORDS = frozenset(w for phrase in cues("share") for w in fold(translate_terms(phrase)).split())
+_SHARE_WORDS = frozenset(w for phrase in cues("share") for w in fold(phrase).split())
 _WHY_WORDS = frozenset(w for phrase in cues("why") if " " in phrase for w in fold(phrase).split())
 _REPORT_COMPOUNDS = frozenset(
     f"{a}_{b}" for phrase in REPORT_NAMING for a, b in zip(phrase.split(), phrase.split()[1:], strict=False)

@@ -35,8 +35,8 @@ _TITLE_WORD_RE = re.compile(rf"^({alternation(DOCUMENT_HEADER['title_word'])})\b
 _HEADER_NOISE_RE = re.compile(
     rf"^(\*|{alternation(DOCUMENT_HEADER['header_line'])}|Số\s|.{{0,3}}$)", re.IGNORECASE
 )
-# A Party document's code: number, kind and issuer ("03-NQ/ĐUK", "05-CT/TW", "12 - KH/TU").
-# A Party document's number: "165-BC/ĐUK", "12-CTr/HU" (the kind's letters may end in a small one: CTr, QĐi).
+# A Party document's number: number, kind and issuer ("03-NQ/ĐUK", "12 - KH/TU"); the kind's letters may end
+# in a small one ("12-CTr/HU", "QĐi").
 DOCUMENT_CODE_RE = re.compile(r"(?<!\w)\d+\s*-\s*[A-ZĐ]{2,}[a-zđ]?/[A-ZĐ\-]*[A-ZĐ]")
 # A state document's number puts the kind after the number: "56/KH-SKHCN", "30/2020/NĐ-CP".
 _STATE_CODE_RE = re.compile(r"(?<![\w/])\d+(?:/\d{4})?/([A-ZĐ]{2,}[a-zđ]?)-[A-ZĐ][A-ZĐ\-]*(?!\w)")

@@ -139,9 +139,8 @@ def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | N
     for key, meta in reports.items():
         if provinces and meta.province and meta.province not in provinces:
             continue  # the question names another province
-        score = 2 * bool(provinces and meta.province in provinces) + 3 * (
-            key in bodies
-        )  # a body named says most
+        named = 3 * (key in bodies)  # a body named says most: more than a term many reports share
+        score = named + 2 * bool(provinces and meta.province in provinces)
         score += 2 * (key in documents) + (meta.term in years)  # "năm 2020": that year's own report first
         score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
         scores[key] = score

@@ -192,5 +192,6 @@ def _with_title_line(text: str, start: int, end: int) -> str:
     title = text[start:end].split(":")[0]  # "b) Công tác phát triển đảng viên: Năm 2024, ...": its head only
     if len(title.split()) > HEADING_WORDS:
         return ""
-    after = text[end : text.find("\n", end + 1) if text.find("\n", end + 1) > 0 else len(text)].strip()
+    line_end = text.find("\n", end + 1)
+    after = text[end : line_end if line_end > 0 else len(text)].strip()
     return f"{title} {after}" if after.isupper() else title

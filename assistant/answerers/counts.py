@@ -30,6 +30,8 @@ _SCENE_VERBS = predicates_flagged("scene")
 _PREDICATE_FORMS: dict[str, list[str]] = {}
 for _form, _key in PREDICATES.items():
     _PREDICATE_FORMS.setdefault(_key, []).append(_form)
+# The same forms folded and padded, as a sentence's folded words are searched for them.
+_FOLDED_FORMS = {key: [f" {' '.join(words(f))} " for f in forms] for key, forms in _PREDICATE_FORMS.items()}
 _PASSIVE = frozenset(number_words("passive"))
 _PLAN_WORDS = tuple(f" {w} " for w in number_words("plan"))
 # Parts of a report that look ahead: their figures are plans, not what was done.
@@ -150,9 +152,7 @@ class CountAnswerer:
         sentence = (
             f" {' '.join(words(self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]))} "
         )
-        return any(
-            f" {' '.join(words(form))} " in sentence for key in keys for form in _PREDICATE_FORMS.get(key, ())
-        )
+        return any(form in sentence for key in keys for form in _FOLDED_FORMS.get(key, ()))
 
     @staticmethod
     def _people_for_people(q: Question, fact: Fact) -> bool:

@@ -20,6 +20,7 @@ REPORTS_SEARCHED = 3  # with no report named: the reports of this many best pass
 class DocumentAnswerer:
     def __init__(self, library: Library) -> None:
         self.lib = library
+        self._codes: dict[str, list[tuple[int, int, str]]] = {}  # per report, read once per index load
 
     def answer(self, q: Question, found: Retrieval) -> Draft | None:
         best = self.best_document(q, found)
@@ -37,7 +38,9 @@ class DocumentAnswerer:
         candidates = []
         for key in self._reports(q, found):
             text = self.lib.text(key)
-            codes = [(a, b) for a, b, kind in document_codes(text) if kind in q.documents]
+            if key not in self._codes:
+                self._codes[key] = document_codes(text)
+            codes = [(a, b) for a, b, kind in self._codes[key] if kind in q.documents]
             for a, b in codes:
                 code = text[a:b]
                 if _plain(code) in known:
