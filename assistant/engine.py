@@ -41,13 +41,12 @@ from ingest.types import (
     Retrieval,
     Section,
 )
+from vectorstore.derived import derived
 from vectorstore.embedders import Embedder, make_embedder
 from vectorstore.hybrid import HybridSearcher
 from vectorstore.index import IndexDir
 from vectorstore.ingester import Ingester, IngestSummary
-from vectorstore.lexical import LexicalIndex
 from vectorstore.lock import WriterLock
-from vectorstore.restore import DiacriticRestorer
 from vectorstore.store import ChunkStore, forget_open_stores
 
 ANSWER_PASSAGES = 8
@@ -218,22 +217,17 @@ class Engine:
         records = self.index.load_all()
         reports = {r.key: r for r in records}
         chunks = {c.id: c for r in records for c in r.chunks}
-        lexical = LexicalIndex(
-            [c.id for r in records for c in r.chunks], [t for r in records for t in r.tokens]
-        )
-        figures = LexicalIndex(
-            [cid for r in records for cid, _ in r.figure_tokens],
-            [t for r in records for _, t in r.figure_tokens],
-        )
+        built = derived(self.index, lambda: records)
+        lexical = built.passages
         metas = {r.key: r.meta for r in records}
         searcher = HybridSearcher(
             self.embedder,
             self.store,
             lexical,
-            figures,
+            built.figures,
             chunks,
             metas,
-            DiacriticRestorer([r.text for r in records]),
+            built.restorer,
         )
         idf = lexical.idf
         library = Library(reports, idf)
@@ -275,10 +269,12 @@ class Engine:
 
     def _publish(self, after: Callable[[], None] | None = None) -> None:
         """Build the next snapshot aside and swap it in (if questions have been asked: else the first
-        question builds it); `after` runs once no question reads the old one."""
+        question builds it, reading what this one derives); `after` runs once no question reads the old
+        one."""
         if self._snapshot is None:
             if after:
                 after()
+            derived(self.index, self.index.load_all)  # built now, by the writer, for the next reader
             return
         generation, nxt = self.index.generation, self._build()
         with self._rw.write():

@@ -33,6 +33,7 @@ from assistant.app_safety import is_loopback, resolve_auth, safe_filename, same_
 from assistant.export import NoteItem, NoteSource, read_docx_footnotes, to_docx, to_markdown
 from assistant.settings import Settings, read_logins
 from ingest.errors import ConfigError, ReportAssistantError
+from vectorstore.index import IndexDir
 
 REPORT = """BÁO CÁO
 Tổng kết công tác xây dựng Đảng năm 2024 của Đảng bộ Sở Thông tin và Truyền thông tỉnh Thử Nghiệm
@@ -309,10 +310,7 @@ def test_serve_refuses_an_open_host_without_login(make_engine):
 
 
 def _manifest_docs(index: Path) -> list[str]:
-    manifest = index / "manifest.json"
-    if not manifest.is_file():
-        return []
-    return sorted(e["doc"] for e in json.loads(manifest.read_text(encoding="utf-8"))["docs"].values())
+    return sorted(e["doc"] for e in IndexDir(index).entries.values())
 
 
 def _report_folder(tmp_path: Path, files: dict[str, str]) -> Path:

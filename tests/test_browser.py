@@ -3,7 +3,6 @@ serve` processes. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from assistant.export import read_docx_footnotes
+from vectorstore.index import IndexDir
 
 pytestmark = pytest.mark.browser
 
@@ -302,8 +302,7 @@ def test_samples_until_a_real_upload_then_removal_with_confirmation(page, tmp_pa
         status = page.inner_text("#ra-status")
         assert "MẪU" not in status and "1 báo cáo" in status, status
         assert "tài liệu mẫu" not in page.inner_text("#ra-reports")
-        manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
-        assert [e["doc"] for e in manifest["docs"].values()] == [upload.name]
+        assert [e["doc"] for e in IndexDir(index).entries.values()] == [upload.name]
         open_tab(page, "Hỏi đáp")
         answer = ask(page, HEADLINE, 1)
         assert "2 đảng viên" in answer and "MẪU" not in answer and "5 đảng viên" not in answer

@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from vectorstore.index import IndexDir
+
 PROJECT = Path(__file__).resolve().parents[1]
 API = "/api/v2/tenants/default_tenant/databases/default_database"
 STARTUP_S = 60  # a cold `chroma run` on a busy 2-core machine
@@ -247,7 +249,7 @@ def ingest_here(reports: Path, index: Path, url: str, embedder) -> IndexState:
     answer.pop("timings_ms")
     for passage in answer["passages"]:
         passage.pop("score")  # the order already shows the ranking
-    docs = json.loads((index / "manifest.json").read_text(encoding="utf-8"))["docs"]
+    docs = IndexDir(index).entries
     return IndexState(
         reports={key: (entry["hash"], entry["chunks"]) for key, entry in docs.items()},
         vectors=vector_ids(url),
@@ -306,8 +308,7 @@ def kill_when(server: ChromaServer, ingest: subprocess.Popen, reached: Callable[
 
 
 def recorded_reports(index: Path) -> dict:
-    manifest = index / "manifest.json"
-    return json.loads(manifest.read_text(encoding="utf-8"))["docs"] if manifest.exists() else {}
+    return IndexDir(index).entries
 
 
 def kill_points(total: int) -> dict[str, Callable[[int], bool]]:

@@ -14,7 +14,7 @@ DOCS = {
 
 
 def index() -> LexicalIndex:
-    return LexicalIndex(list(DOCS), [document_tokens(t) for t in DOCS.values()])
+    return LexicalIndex.build(list(DOCS), [document_tokens(t) for t in DOCS.values()])
 
 
 def test_query_without_diacritics_matches():

@@ -1,14 +1,21 @@
-"""The index directory: a manifest, one JSON record per report, the Chroma store and the lexical tokens.
+"""The index directory: a manifest, one record per report, the Chroma store and what is built from them.
 
 Layout:
-  manifest.json      {"version", "embedder", "generation", "docs": {key: {source, doc, hash, chunks, meta,
-                     also}}}: "generation" grows with every change, so long-running readers know to reload;
-                     "also" names other files with identical content (one report, several names)
+  manifest.json      {"version", "embedder", "generation"}: "generation" grows with every change, so
+                     long-running readers know to reload (one stat of this small file tells them)
+  entries/<key>.json one report's manifest entry {source, doc, hash, chunks, meta, also, generation}: a
+                     change writes its own report's entry and the small manifest, so recording a report
+                     costs the same in an archive of thousands as in one of five; "also" names other files
+                     with identical content (one report, several names)
   writer.lock        held by the one writer (vectorstore/lock.py)
   docs/<key>.json    a processed report: normalised and original text, sentences, chunks, lexical tokens,
                      numeric facts
+  derived/           what is built from all the records once per change (the lexical matrices), each
+                     stamped with the generation it was built from
   chroma/            the embedded Chroma store (absent in server mode)
 Every file is written to a temporary name and renamed into place, so a crash never leaves half a record.
+An index written before entries had files of their own (version 1, entries inside the manifest) is read as
+it is and split at its next change.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from pathlib import Path
 from ingest.errors import ConfigError, IndexUnusableError
 from ingest.types import Chunk, Fact, FactPart, ProcessedReport, ReportMeta, Section, Sentence
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # 1: every entry inside manifest.json
 
 
 def write_json_atomic(path: Path, data: object) -> None:
@@ -138,20 +146,23 @@ def fact_from_json(row: dict) -> Fact:
 
 
 class IndexDir:
-    """The manifest and the records. Changes are read-modify-write: the manifest is read again from disk
-    just before each change (the caller holds the writer lock), so nothing another writer recorded is
-    dropped."""
+    """The manifest and the records. A change writes its report's entry, then the manifest with the next
+    generation, read again from disk just before (the caller holds the writer lock), so nothing another
+    writer recorded is dropped."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.manifest_path = root / "manifest.json"
+        self.entries_dir = root / "entries"
         self.docs_dir = root / "docs"
+        self.derived_dir = root / "derived"
         self.chroma_dir = root / "chroma"
         # Written once the embedded store has been created whole: its folder appears before Chroma has
         # finished creating its tables, so the folder alone cannot say another process may open it.
         self.store_ready_path = root / "chroma.ready"
         self._stamp = self._disk_stamp()
         self.manifest = self._read_manifest()
+        self._entries = self._read_entries()
 
     @property
     def store_ready(self) -> bool:
@@ -167,27 +178,38 @@ class IndexDir:
 
     def _read_manifest(self) -> dict:
         if not self.manifest_path.exists():
-            return {"version": MANIFEST_VERSION, "embedder": None, "generation": 0, "docs": {}}
-        try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise IndexUnusableError(
-                f"The index manifest {self.manifest_path} is unreadable ({exc}). "
-                "Re-create the index with `report-assistant ingest PATH --index NEW_DIR`."
-            ) from exc
-        if data.get("version") != MANIFEST_VERSION:
+            return {"version": MANIFEST_VERSION, "embedder": None, "generation": 0}
+        data = self._read_json(self.manifest_path, "manifest")
+        if data.get("version") not in READABLE_VERSIONS:
             raise IndexUnusableError(f"The index at {self.root} has an unknown format; re-create it.")
         data.setdefault("generation", 0)
         return data
+
+    def _read_json(self, path: Path, what: str) -> dict:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise IndexUnusableError(
+                f"The index {what} {path} is unreadable ({exc}). "
+                "Re-create the index with `report-assistant ingest PATH --index NEW_DIR`."
+            ) from exc
+
+    def _read_entries(self) -> dict[str, dict]:
+        if self.manifest.get("version") == 1:
+            return dict(self.manifest.get("docs", {}))
+        if not self.entries_dir.is_dir():
+            return {}
+        return {p.stem: self._read_json(p, "entry") for p in sorted(self.entries_dir.glob("*.json"))}
 
     def changed_on_disk(self) -> bool:
         """Another writer replaced the manifest since this object last read or wrote it."""
         return self._disk_stamp() != self._stamp
 
     def refresh(self) -> None:
-        """Read the manifest again from disk."""
+        """Read the manifest and the entries again from disk."""
         self._stamp = self._disk_stamp()
         self.manifest = self._read_manifest()
+        self._entries = self._read_entries()
 
     @property
     def generation(self) -> int:
@@ -195,7 +217,7 @@ class IndexDir:
 
     def check_embedder(self, name: str) -> None:
         built_with = self.manifest.get("embedder")
-        if built_with and built_with != name and self.manifest["docs"]:
+        if built_with and built_with != name and self.entries:
             raise ConfigError(
                 f"The index at {self.root} was built with the embedder {built_with!r}, not {name!r}. "
                 f"Use --embedder {built_with} or a new --index directory."
@@ -203,7 +225,7 @@ class IndexDir:
 
     @property
     def entries(self) -> dict[str, dict]:
-        return self.manifest["docs"]
+        return self._entries
 
     def key_with_hash(self, content_hash: str, other_than: str) -> str | None:
         """The report already indexed with this content under another file, if any."""
@@ -223,8 +245,14 @@ class IndexDir:
     def load_all(self) -> list[ProcessedReport]:
         return [self.load(key) for key in sorted(self.entries, key=lambda k: self.entries[k]["doc"])]
 
+    @property
+    def contents(self) -> list[list[str]]:
+        """(key, content hash) of every report, in key order: what anything derived from all the records
+        was derived from."""
+        return sorted([key, entry["hash"]] for key, entry in self.entries.items())
+
     def save(self, record: ProcessedReport, embedder: str, pipeline: int) -> None:
-        """Write the record, then the manifest: the manifest only ever names complete records."""
+        """Write the record, then its entry and the manifest: an entry only ever names a complete record."""
         write_json_atomic(self.docs_dir / f"{record.key}.json", report_to_json(record))
         entry = {
             "source": record.source,
@@ -236,30 +264,49 @@ class IndexDir:
             "meta": record.meta.to_dict(),
             "ingested": time.time(),
         }
-
-        def change(manifest: dict) -> None:
-            manifest["docs"][record.key] = {**entry, "generation": manifest.get("generation", 0) + 1}
-            manifest["embedder"] = embedder
-
-        self._change(change)
+        self._change(record.key, lambda _old, generation: {**entry, "generation": generation}, embedder)
 
     def add_alias(self, key: str, source: str) -> None:
         """Another file with the same content as report `key`: listed under it, not indexed twice."""
 
-        def change(manifest: dict) -> None:
-            entry = manifest["docs"][key]
-            entry["also"] = sorted({*entry.get("also", ()), source} - {entry["source"]})
+        def change(old: dict | None, _generation: int) -> dict | None:
+            if old is None:
+                return None
+            return {**old, "also": sorted({*old.get("also", ()), source} - {old["source"]})}
 
-        self._change(change)
+        self._change(key, change)
 
     def remove(self, key: str) -> None:
-        self._change(lambda manifest: manifest["docs"].pop(key, None))
+        self._change(key, lambda _old, _generation: None)
         (self.docs_dir / f"{key}.json").unlink(missing_ok=True)
 
-    def _change(self, change) -> None:
-        """Read the manifest from disk, apply `change`, bump the generation, write it atomically."""
-        self.refresh()
-        change(self.manifest)
-        self.manifest["generation"] = self.generation + 1
+    def _change(self, key: str, change, embedder: str | None = None) -> None:
+        """Read the manifest from disk, write `change(old entry, next generation)` as the key's entry (None
+        removes it), then the manifest with the next generation, each atomically. Everything is read
+        again first if another writer changed it since (all entries then, which is rare: writers take
+        turns under the lock, and each catches up before it writes)."""
+        if self.changed_on_disk():
+            self.refresh()
+        if self.manifest.get("version") == 1:
+            self._split_entries()
+        path = self.entries_dir / f"{key}.json"
+        old = self._read_json(path, "entry") if path.exists() else None
+        generation = self.generation + 1
+        new = change(old, generation)
+        if new is None:
+            path.unlink(missing_ok=True)
+            self._entries.pop(key, None)
+        else:
+            write_json_atomic(path, new)
+            self._entries[key] = new
+        self.manifest["generation"] = generation
+        if embedder:
+            self.manifest["embedder"] = embedder
         write_json_atomic(self.manifest_path, self.manifest)
         self._stamp = self._disk_stamp()
+
+    def _split_entries(self) -> None:
+        """A version-1 manifest's entries into files of their own (the manifest, written next, drops them)."""
+        for key, entry in self.manifest.pop("docs", {}).items():
+            write_json_atomic(self.entries_dir / f"{key}.json", entry)
+        self.manifest["version"] = MANIFEST_VERSION

@@ -1,0 +1,85 @@
+"""What is built from every record of the index at once: the lexical matrices of passages and of figure
+sentences, and the diacritic restorer's table. Built once per change of the index (by the ingest that made
+the change, or by the first reader to need them) and saved under <index>/derived, stamped with the reports
+they were built from, so a process that loads the index reads them instead of building them again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.types import ProcessedReport
+from vectorstore.index import IndexDir, write_json_atomic
+from vectorstore.lexical import LexicalIndex
+from vectorstore.restore import DiacriticRestorer
+
+RESTORER = "restorer.json"
+
+
+@dataclass(frozen=True)
+class Derived:
+    passages: LexicalIndex
+    figures: LexicalIndex
+    restorer: DiacriticRestorer
+
+
+def contents_stamp(index: IndexDir) -> str:
+    """Names the set of reports (key and content) the index holds now."""
+    return hashlib.sha256(json.dumps(index.contents).encode("utf-8")).hexdigest()
+
+
+def derived(index: IndexDir, records: Callable[[], Sequence[ProcessedReport]]) -> Derived:
+    """The saved matrices and table if they were built from the reports the index holds now; else built
+    from `records()` (called at most once) and saved for the next process."""
+    stamp = contents_stamp(index)
+    loaded: list[ProcessedReport] | None = None
+
+    def all_records() -> Sequence[ProcessedReport]:
+        nonlocal loaded
+        if loaded is None:
+            loaded = list(records())
+        return loaded
+
+    passages = _lexical(index.derived_dir / "passages", stamp, lambda: _passage_tokens(all_records()))
+    figures = _lexical(index.derived_dir / "figures", stamp, lambda: _figure_tokens(all_records()))
+    return Derived(passages, figures, _restorer(index.derived_dir / RESTORER, stamp, all_records))
+
+
+def _passage_tokens(records: Sequence[ProcessedReport]) -> tuple[list[str], list[list[str]]]:
+    return [c.id for r in records for c in r.chunks], [t for r in records for t in r.tokens]
+
+
+def _figure_tokens(records: Sequence[ProcessedReport]) -> tuple[list[str], list[list[str]]]:
+    return [cid for r in records for cid, _ in r.figure_tokens], [
+        t for r in records for _, t in r.figure_tokens
+    ]
+
+
+def _lexical(
+    directory: Path, stamp: str, tokens: Callable[[], tuple[list[str], list[list[str]]]]
+) -> LexicalIndex:
+    saved = LexicalIndex.load(directory, stamp)
+    if saved is not None:
+        return saved
+    built = LexicalIndex.build(*tokens())
+    with contextlib.suppress(OSError):  # a read-only index still answers: it builds this at each load
+        built.save(directory, stamp)
+    return built
+
+
+def _restorer(path: Path, stamp: str, records: Callable[[], Sequence[ProcessedReport]]) -> DiacriticRestorer:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("stamp") == stamp:
+            return DiacriticRestorer.from_vocabulary(data["vocabulary"])
+    except (OSError, ValueError, AttributeError):
+        pass  # absent or damaged: built again
+    restorer = DiacriticRestorer([r.text for r in records()])
+    with contextlib.suppress(OSError):
+        write_json_atomic(path, {"stamp": stamp, "vocabulary": restorer.vocabulary})
+    return restorer
