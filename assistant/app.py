@@ -107,7 +107,11 @@ def build_app(app: ChatApp) -> gr.Blocks:
                             autofocus=True,
                         )
                         send = gr.Button("Gửi", variant="primary", scale=1, elem_id="ra-send")
-                    new_chat = gr.Button("Cuộc hội thoại mới", size="sm", elem_id="ra-new")
+                    with gr.Row():
+                        new_chat = gr.Button("Cuộc hội thoại mới", size="sm", elem_id="ra-new")
+                        table_download = gr.DownloadButton(
+                            "Tải bảng số liệu (CSV)", size="sm", visible=False, elem_id="ra-table-csv"
+                        )
                 with gr.Column(scale=2):
                     gr.Markdown("#### Đoạn văn trong báo cáo")
                     context = gr.HTML(CONTEXT_PLACEHOLDER, elem_id="ra-context", js_on_load=CONTEXT_JS)
@@ -150,7 +154,7 @@ def build_app(app: ChatApp) -> gr.Blocks:
                         remove_result = gr.HTML("", elem_id="ra-remove-result")
                         remove_token = gr.Textbox("", visible="hidden", elem_id="ra-remove-token")
 
-        chat_outputs = [chatbot, turns, question, export_pick]
+        chat_outputs = [chatbot, turns, question, export_pick, table_download]
         private = {"api_visibility": "private"}
         question.submit(app.respond, [question, turns, report_filter], chat_outputs, **private)
         send.click(app.respond, [question, turns, report_filter], chat_outputs, **private)
@@ -164,9 +168,10 @@ def build_app(app: ChatApp) -> gr.Blocks:
                 CONTEXT_PLACEHOLDER,
                 gr.update(choices=[], value=[]),
                 gr.update(value=None, visible=False),
+                gr.update(value=None, visible=False),
             ),
             None,
-            [chatbot, turns, context, export_pick, export_files],
+            [chatbot, turns, context, export_pick, export_files, table_download],
             **private,
         )
         context.click(app.open_citation, [turns], context, **private)

@@ -38,10 +38,12 @@ from assistant.app_safety import ACCEPTED, safe_filename, write_refusal
 from assistant.app_turns import error_turn, export_choices, note_items, turn_from_answer
 from assistant.engine import Engine
 from assistant.export import to_docx, to_markdown
+from assistant.tables import table_csv
 from ingest.errors import ReportAssistantError
 from ingest.glossary import looks_english
 from ingest.loaders import SUPPORTED_EXTENSIONS
 from ingest.pipeline import report_key
+from ingest.types import TableRow
 
 log = logging.getLogger("report_assistant.app")
 
@@ -149,13 +151,14 @@ class ChatApp:
         turns = list(turns or [])
         question = (question or "").strip()
         if not question:
-            yield chat_messages(turns), turns, "", gr.update()
+            yield chat_messages(turns), turns, "", gr.update(), gr.update()
             return
         pending = [*chat_messages(turns), {"role": "user", "content": escape_md(question)}]
         yield (
             [*pending, {"role": "assistant", "content": "_Đang tìm trong các báo cáo…_"}],
             turns,
             "",
+            gr.update(),
             gr.update(),
         )
         turn = self.answer_turn(question, turns, reports)
@@ -167,9 +170,27 @@ class ChatApp:
                     turns,
                     "",
                     gr.update(),
+                    gr.update(),
                 )
         turns = [*turns, turn]
-        yield chat_messages(turns), turns, "", gr.update(choices=export_choices(turns), value=[])
+        picks = gr.update(choices=export_choices(turns), value=[])
+        yield chat_messages(turns), turns, "", picks, self.table_download(turn)
+
+    def table_download(self, turn: dict) -> dict:
+        """The download of the answer's table as CSV, shown while the latest answer has one."""
+        path = self.write_table(turn)
+        return gr.update(value=path, visible=path is not None)
+
+    def write_table(self, turn: dict) -> str | None:
+        """The answer's whole table (every report, not only the rows shown) as a CSV file."""
+        rows = [TableRow(**row) for row in turn.get("table") or []]
+        if not rows:
+            return None
+        folder = self.notes_dir / uuid.uuid4().hex
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"bang_so_lieu_{datetime.now():%Y%m%d_%H%M%S}.csv"
+        path.write_text(table_csv(rows), encoding="utf-8-sig")  # the mark makes spreadsheets read UTF-8
+        return str(path)
 
     def open_citation(self, turns: list[dict] | None, evt: gr.EventData) -> str:
         ref = str((getattr(evt, "_data", None) or {}).get("ref", ""))

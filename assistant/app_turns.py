@@ -43,6 +43,7 @@ def turn_from_answer(
         "error": False,
         "sources": sources,
         "notice": list(notice or []),
+        "table": [row.to_dict() for row in answer.table],  # a count across many reports, for its CSV
     }
 
 

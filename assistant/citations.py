@@ -24,7 +24,15 @@ def strip_markers(text: str) -> str:
 
 def unsupported_numbers(text: str, supports: list[str], lang: str = "vi") -> list[str]:
     """Numbers in `text` (citation markers aside) that appear in none of the `supports`."""
-    cited = [value for s in supports for value, *_ in numbers_in(s)]
+    return _missing(text, _values(supports), lang)
+
+
+def _values(supports: list[str]) -> list[float]:
+    """Every number of the supports, each passage parsed once for the whole answer."""
+    return [value for s in supports for value, *_ in numbers_in(s)]
+
+
+def _missing(text: str, cited: list[float], lang: str) -> list[str]:
     missing: list[str] = []
     for value, _, _, raw in numbers_in(strip_markers(text), lang=lang):
         if not any(same_number(value, c) for c in cited):
@@ -36,8 +44,9 @@ def drop_unsupported_lines(text: str, supports: list[str], lang: str = "vi") -> 
     """The answer without the lines that state an unsupported number, and the numbers dropped."""
     kept: list[str] = []
     dropped: list[str] = []
+    cited = _values(supports)
     for line in text.split("\n"):
-        missing = unsupported_numbers(line, supports, lang)
+        missing = _missing(line, cited, lang)
         if missing:
             dropped.extend(missing)
         else:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.settings import Settings, apply_offline_defaults
+from assistant.tables import table_csv
 from ingest.errors import IndexBusyError, ReportAssistantError
 
 
@@ -53,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?")
     ask.add_argument("--batch", type=Path, help="JSONL file of {id, question, history}")
     ask.add_argument("--report", action="append", help="limit to a report (file name); repeatable")
+    ask.add_argument(
+        "--table",
+        action="store_true",
+        help="after the answer, print the table of figures per report as CSV (a count over many reports)",
+    )
     _common(ask)
 
     serve = sub.add_parser("serve", help="start the chat app")
@@ -166,6 +172,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(answer.text)
     for c in answer.citations:
         print(f"\n[{c.n}] {c.title} — {c.section}\n    «{c.text}»")
+    if args.table:
+        print()
+        print(
+            table_csv(answer.table) if answer.table else "(no table: the answer gives no figures per report)"
+        )
     return 0
 
 

@@ -24,7 +24,7 @@ from assistant.answerers.metadata import MetadataAnswerer
 from assistant.answerers.not_found import NotFoundAnswerer
 from assistant.answerers.quotes import QuoteAnswerer
 from assistant.answerers.sections import MAX_ITEMS, SectionAnswerer
-from assistant.citations import drop_unsupported_lines, markers_in
+from assistant.citations import drop_unsupported_lines, markers_in, unsupported_numbers
 from assistant.labels import answer_label, meta_label
 from assistant.question import METADATA_KINDS, Question, QuestionKind, ReportsView, parse_question
 from assistant.settings import Settings
@@ -230,7 +230,7 @@ class Engine:
             built.restorer,
         )
         idf = lexical.idf
-        library = Library(reports, idf)
+        library = Library(reports, idf, built.facts)
         return Snapshot(
             reports=reports,
             chunks=chunks,
@@ -477,6 +477,7 @@ class Engine:
         citations = [_citation(snap.library, n, ev) for n, ev in enumerate(draft.evidence, start=1)]
         supports = [c.text for c in citations] + [c.label for c in citations]
         supports += [format_number(v, lang) for v in draft.derived for lang in ("vi", "en")]
+        supports += [str(n) for n in draft.tallies]
         text, dropped = drop_unsupported_lines("\n".join(draft.lines), supports, q.lang)
         if draft.found and dropped and not markers_in(text):
             return None
@@ -487,6 +488,9 @@ class Engine:
             citations=citations,
             passages=passages,
             computed=draft.derived,
+            table=[
+                r for r in draft.table if not unsupported_numbers(format_number(r.figure, "vi"), [r.quote])
+            ],
         )
 
     def _rewriter(self):

@@ -323,13 +323,14 @@ def _connector_at(tokens: list[str], i: int) -> int:
 
 
 def _province(text: str) -> str:
-    """The province the header names ("ĐẢNG BỘ TỈNH PHÚ THỌ"), else the place-date line's ("Phú Thọ, ngày
+    """The province the header names ("ĐẢNG BỘ TỈNH PHÚ THỌ", or the superior committee over a district's
+    or commune's: "TỈNH ỦY NGHỆ AN", "THÀNH ỦY HÀ NỘI"), else the place-date line's ("Phú Thọ, ngày
     15 tháng 6 năm 2023"), else the one the report names most; "" when it names none (never guessed)."""
     head = text[:HEADER_CHARS]
     named = [
         (m.start(), p)
         for p in PROVINCES
-        if (m := re.search(rf"\b(?:tỉnh|thành phố)\s+{re.escape(p)}\b", head, re.I))
+        if (m := re.search(rf"\b(?:tỉnh|thành phố|tỉnh ủy|thành ủy)\s+{re.escape(p)}\b", head, re.I))
     ]
     if named:
         return min(named)[1]  # the header's "ĐẢNG BỘ TỈNH ..."

@@ -18,6 +18,7 @@ from ingest.metadata import read_metadata
 from ingest.normalize import normalize_text
 from ingest.sections import build_sections
 from ingest.sentences import split_sentences
+from ingest.span_words import with_fact_words, with_section_words
 from ingest.tokens import document_tokens, figure_clauses
 from ingest.types import Chunk, ProcessedReport, id_prefix
 
@@ -25,7 +26,9 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # pipeline is processed again even though its file is unchanged. 6: sentences addressed to the reader marked.
 # 7: numbers after a kind of document that count a noun are figures. 8: the "advantages" part of a report.
 # 9: the issuer read from the document header; an annual report's period is the year its title names.
-PIPELINE_VERSION = 9
+# 10: the words around each figure and in each section, segmented at ingest (ingest/span_words.py).
+# 11: the province named by the superior committee in the header ("TỈNH ỦY NGHỆ AN").
+PIPELINE_VERSION = 11
 
 
 def report_key(source: Path) -> str:
@@ -67,8 +70,8 @@ def process_file(path: Path, content_hash: str | None = None) -> ProcessedReport
         chunks=chunks,
         tokens=[document_tokens(c.embed_text()) for c in chunks],
         figure_tokens=figure_tokens,
-        facts=facts,
-        sections=build_sections(text),
+        facts=with_fact_words(text, facts),
+        sections=with_section_words(text, build_sections(text)),
     )
 
 

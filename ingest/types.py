@@ -59,6 +59,26 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class SectionWords:
+    """A section's lexical tokens (ingest/span_words.py): its path and heading, and each item's. Each is
+    the tokens joined by spaces, read as a set when scored (span_words.token_set_of): held as sets, an
+    archive's would take gigabytes."""
+
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactWords:
+    """A figure's lexical tokens (ingest/span_words.py), joined by spaces as SectionWords': its clause
+    with its section's path, what it counts, and the words right around it."""
+
+    context: str
+    counted: str
+    local: str
+
+
+@dataclass(frozen=True)
 class Section:
     """A part of a report that answers as a whole: a heading and what is under it, an enumeration
     ("Một là ..., Hai là ...") or a list after a line ending in ":". Spans index the normalised text."""
@@ -70,6 +90,7 @@ class Section:
     level: int  # depth in the outline: 0 for "Phần thứ ...", more for what is under
     role: str  # results, shortcomings, causes, lessons, difficulties, tasks, targets (lexicon), or ""
     items: tuple[tuple[int, int], ...]  # its parts: sub-sections, list items, or paragraphs
+    words: SectionWords | None = field(default=None, compare=False)  # None in records made before them
 
 
 @dataclass(frozen=True)
@@ -123,6 +144,7 @@ class Fact:
     breakdown: tuple[FactPart, ...] = ()
     target: float | None = None  # "(chỉ tiêu Đại hội: 400)"
     raw: str = ""  # the number as written, "06", "39,4"
+    words: FactWords | None = field(default=None, compare=False)  # None in records made before them
 
 
 @dataclass
@@ -264,6 +286,27 @@ class Citation:
         }
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """One report's figure when a count is answered across many reports: a row of the answer's table and
+    of its CSV. Every row's figure stands in its quoted sentence (checked as the answer's lines are)."""
+
+    report: str  # the file name
+    issuing_body: str
+    province: str
+    term: str
+    counted: str  # what the figure counts, in the report's words ("đảng viên")
+    action: str  # the verb it counts by ("xử lý kỷ luật"), or ""
+    figure: float
+    unit: str
+    breakdown: str  # "khiển trách: 30; cảnh cáo: 15", or ""
+    quote: str  # the sentence that states it
+    marker: int | None = None  # its [n] in the answer's text; None for the rows beyond the lines shown
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class Answer:
     question: str
@@ -275,6 +318,7 @@ class Answer:
     answered_by: str = "extractive"
     id: str | None = None
     computed: tuple[float, ...] = ()  # figures computed from cited ones (a difference): in no passage
+    table: list[TableRow] = field(default_factory=list)  # a count across many reports, one row each
 
     def to_dict(self) -> dict:
         out: dict = {} if self.id is None else {"id": self.id}
@@ -284,6 +328,7 @@ class Answer:
             found=self.found,
             answered_by=self.answered_by,
             computed=list(self.computed),
+            table=[row.to_dict() for row in self.table],
             citations=[c.to_dict() for c in self.citations],
             passages=[p.to_dict() for p in self.passages],
             timings_ms={k: round(v, 2) for k, v in self.timings_ms.items()},

@@ -213,8 +213,41 @@ def measure(index: Path, chroma_url: str | None) -> dict:
         "rss_after_load_mb": rss_after_load,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         "headline_reports": len({c.doc for c in headline.citations}),
+        "headline_table": table_check(engine, headline),
         **figures,
     }
+
+
+# Read from the report file, not through the assistant: a count of members in a sentence that tells of
+# discipline ("xử lý kỷ luật 50 đảng viên", "có 03 đảng viên sinh con thứ ba ... bị kỷ luật").
+MEMBERS = re.compile(r"(\d[\d.]*)\s+đảng viên")
+
+
+def disciplined_figures(text: str) -> set[float]:
+    sentences = re.split(r"(?<=[.;])\s+|\n", text)
+    return {
+        float(n.replace(".", "")) for s in sentences if "kỷ luật" in s.lower() for n in MEMBERS.findall(s)
+    }
+
+
+def table_check(engine, answer, sample: int = 20) -> dict:
+    """The headline's table against the report files: for a sample of rows, the row's figure is one the
+    file states as members disciplined; and the CSV holds the same rows."""
+    import csv
+    import io
+
+    from assistant.tables import table_csv
+
+    sources = {r.meta.doc: Path(r.source) for r in engine.records.values()}
+    rows = random.Random(5).sample(answer.table, min(sample, len(answer.table)))
+    correct = 0
+    for row in rows:
+        correct += row.figure in disciplined_figures(sources[row.report].read_text("utf-8"))
+    parsed = list(csv.DictReader(io.StringIO(table_csv(answer.table))))
+    csv_matches = [(r["report"], float(r["figure"])) for r in parsed] == [
+        (r.report, r.figure) for r in answer.table
+    ]
+    return {"rows": len(answer.table), "sampled": len(rows), "correct": correct, "csv_matches": csv_matches}
 
 
 def _rss_mb() -> int:
@@ -280,7 +313,12 @@ def print_stage(total_chunks: int, step: dict, figures: dict, disk: float, where
             f"    {name:<6} CPU p50 {cpu['p50']:.0f} / p95 {cpu['p95']:.0f} ms; "
             f"wall p50 {wall['p50']:.0f} / p95 {wall['p95']:.0f} ms"
         )
-    print(f"    headline answer: figures from {figures['headline_reports']} reports")
+    table = figures["headline_table"]
+    print(
+        f"    headline answer: figures from {figures['headline_reports']} reports cited, a table of "
+        f"{table['rows']} rows; {table['correct']} of {table['sampled']} sampled rows equal the figure "
+        f"their report file states; CSV matches the table: {table['csv_matches']}"
+    )
 
 
 def main() -> None:

@@ -238,7 +238,7 @@ def test_empty_index_answers_with_a_message(make_engine):
     app = ChatApp(make_engine())
     turn = app.answer_turn("Có bao nhiêu đảng viên bị kỷ luật?", [], None)
     assert turn["error"] and "Chưa có báo cáo nào" in turn["a"]
-    *_, (messages, turns, _, _) = list(app.respond("Có bao nhiêu đảng viên bị kỷ luật?", [], None))
+    *_, (messages, turns, _, _, _) = list(app.respond("Có bao nhiêu đảng viên bị kỷ luật?", [], None))
     assert "Chưa có báo cáo nào" in messages[-1]["content"] and turns[-1]["error"]
 
 
@@ -578,8 +578,8 @@ def test_with_a_login_a_request_without_session_is_refused(make_engine, tmp_path
 @pytest.mark.integration
 def test_follow_up_uses_the_conversation(shared_engine):
     app = ChatApp(shared_engine)
-    *_, (_, turns, _, picks) = list(app.respond("Có bao nhiêu đảng viên bị kỷ luật?", [], None))
-    *_, (messages, turns, _, picks) = list(app.respond("Và bao nhiêu bị khai trừ?", turns, None))
+    *_, (_, turns, _, picks, _) = list(app.respond("Có bao nhiêu đảng viên bị kỷ luật?", [], None))
+    *_, (messages, turns, _, picks, _) = list(app.respond("Và bao nhiêu bị khai trừ?", turns, None))
     assert len(turns) == 2 and "13" in turns[1]["a"] and "50" not in turns[1]["a"]
     assert "13" in messages[-1]["content"] and len(picks["choices"]) == 2
 

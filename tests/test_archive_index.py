@@ -158,3 +158,27 @@ def test_a_change_writes_its_own_entry_and_an_old_manifest_is_split_at_its_next_
     assert sorted(e["doc"] for e in split.entries.values()) == ["an.txt", "phu.txt"]
     assert json.loads((index / "manifest.json").read_text(encoding="utf-8"))["version"] == 2
     assert len(list((index / "entries").glob("*.json"))) == 2
+
+
+def test_the_words_segmented_at_ingest_are_kept_by_the_index_and_made_again_for_older_records(tmp_path):
+    from dataclasses import replace
+
+    from assistant.answerers.base import Library
+    from ingest.pipeline import process_file
+    from vectorstore.index import report_from_json, report_to_json
+
+    path = tmp_path / "an.txt"
+    path.write_text(commune("An Bình", 7), encoding="utf-8")
+    record = process_file(path)
+    assert record.facts and all(f.words and f.words.context for f in record.facts)
+    loaded = report_from_json(json.loads(json.dumps(report_to_json(record), ensure_ascii=False)))
+    assert [f.words for f in loaded.facts] == [f.words for f in record.facts]
+    assert [s.words for s in loaded.sections] == [s.words for s in record.sections]
+    older = replace(
+        loaded,
+        facts=[replace(f, words=None) for f in loaded.facts],
+        sections=[replace(s, words=None) for s in loaded.sections],
+    )
+    library = Library({older.key: older}, {})
+    assert [library.fact_words(f) for f in older.facts] == [f.words for f in record.facts]
+    assert [library.section_words(older.key, s) for s in older.sections] == [s.words for s in record.sections]

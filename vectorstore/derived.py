@@ -1,5 +1,6 @@
-"""What is built from every record of the index at once: the lexical matrices of passages and of figure
-sentences, and the diacritic restorer's table. Built once per change of the index (by the ingest that made
+"""What is built from every record of the index at once: the lexical matrices of passages, of figure
+sentences and of figures (the words around each, by which a count question finds its candidate figures),
+and the diacritic restorer's table. Built once per change of the index (by the ingest that made
 the change, or by the first reader to need them) and saved under <index>/derived, stamped with the reports
 they were built from, so a process that loads the index reads them instead of building them again.
 """
@@ -13,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.span_words import fact_words
 from ingest.types import ProcessedReport
 from vectorstore.index import IndexDir, write_json_atomic
 from vectorstore.lexical import LexicalIndex
@@ -25,7 +27,18 @@ RESTORER = "restorer.json"
 class Derived:
     passages: LexicalIndex
     figures: LexicalIndex
+    facts: LexicalIndex  # ids from fact_id()
     restorer: DiacriticRestorer
+
+
+def fact_id(key: str, position: int) -> str:
+    """A figure's id in the facts matrix: its report and its place in the report's record."""
+    return f"{key}#{position}"
+
+
+def fact_position(fid: str) -> tuple[str, int]:
+    key, _, position = fid.rpartition("#")
+    return key, int(position)
 
 
 def contents_stamp(index: IndexDir) -> str:
@@ -47,7 +60,8 @@ def derived(index: IndexDir, records: Callable[[], Sequence[ProcessedReport]]) -
 
     passages = _lexical(index.derived_dir / "passages", stamp, lambda: _passage_tokens(all_records()))
     figures = _lexical(index.derived_dir / "figures", stamp, lambda: _figure_tokens(all_records()))
-    return Derived(passages, figures, _restorer(index.derived_dir / RESTORER, stamp, all_records))
+    facts = _lexical(index.derived_dir / "facts", stamp, lambda: _fact_tokens(all_records()))
+    return Derived(passages, figures, facts, _restorer(index.derived_dir / RESTORER, stamp, all_records))
 
 
 def _passage_tokens(records: Sequence[ProcessedReport]) -> tuple[list[str], list[list[str]]]:
@@ -58,6 +72,16 @@ def _figure_tokens(records: Sequence[ProcessedReport]) -> tuple[list[str], list[
     return [cid for r in records for cid, _ in r.figure_tokens], [
         t for r in records for _, t in r.figure_tokens
     ]
+
+
+def _fact_tokens(records: Sequence[ProcessedReport]) -> tuple[list[str], list[list[str]]]:
+    ids, tokens = [], []
+    for r in records:
+        for i, fact in enumerate(r.facts):
+            words = fact.words or fact_words(r.text, fact)  # a record older than its words
+            ids.append(fact_id(r.key, i))
+            tokens.append(sorted({*words.context.split(), *words.counted.split()}))
+    return ids, tokens
 
 
 def _lexical(

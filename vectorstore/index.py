@@ -25,11 +25,21 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from ingest.errors import ConfigError, IndexUnusableError
-from ingest.types import Chunk, Fact, FactPart, ProcessedReport, ReportMeta, Section, Sentence
+from ingest.types import (
+    Chunk,
+    Fact,
+    FactPart,
+    FactWords,
+    ProcessedReport,
+    ReportMeta,
+    Section,
+    SectionWords,
+    Sentence,
+)
 
 MANIFEST_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # 1: every entry inside manifest.json
@@ -67,7 +77,7 @@ def report_to_json(report: ProcessedReport) -> dict:
         "tokens": report.tokens,
         "figure_tokens": report.figure_tokens,
         "facts": [fact_to_json(f) for f in report.facts],
-        "sections": [asdict(s) for s in report.sections],
+        "sections": [_section_to_json(s) for s in report.sections],
     }
 
 
@@ -114,7 +124,15 @@ def _sentence_from_json(row: list) -> Sentence:
     return Sentence(start, end, tuple((a, b) for a, b in clauses), addressed=bool(flags and flags[0]))
 
 
+def _section_to_json(section: Section) -> dict:
+    row = asdict(replace(section, words=None))
+    if section.words is not None:
+        row["words"] = {"title": section.words.title, "items": list(section.words.items)}
+    return row
+
+
 def _section_from_json(row: dict) -> Section:
+    words = row.get("words")
     return Section(
         start=row["start"],
         end=row["end"],
@@ -123,17 +141,21 @@ def _section_from_json(row: dict) -> Section:
         level=row["level"],
         role=row["role"],
         items=tuple(tuple(i) for i in row["items"]),
+        words=SectionWords(words["title"], tuple(words["items"])) if words else None,
     )
 
 
 def fact_to_json(fact: Fact) -> dict:
-    row = asdict(fact)
+    row = asdict(replace(fact, words=None))
     row["breakdown"] = [asdict(p) for p in fact.breakdown]
+    if fact.words is not None:
+        row["words"] = asdict(fact.words)
     return row
 
 
 _FACT_FIELDS = set(Fact.__dataclass_fields__)
 _PART_FIELDS = set(FactPart.__dataclass_fields__)
+_FACT_WORDS = tuple(FactWords.__dataclass_fields__)
 
 
 def fact_from_json(row: dict) -> Fact:
@@ -142,6 +164,9 @@ def fact_from_json(row: dict) -> Fact:
     data["breakdown"] = tuple(
         FactPart(**{k: v for k, v in p.items() if k in _PART_FIELDS}) for p in data.get("breakdown") or ()
     )
+    words = data.pop("words", None)
+    if words:
+        data["words"] = FactWords(**{name: words[name] for name in _FACT_WORDS})
     return Fact(**data)
 
 

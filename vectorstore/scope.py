@@ -10,6 +10,7 @@ the scope is all reports (None). The vocabulary (provinces, kinds of body and re
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.glossary import looks_english, translate_terms
 from ingest.lexicon import ENGLISH_STOPWORDS, ISSUERS, PROVINCES, REPORT_KINDS, REPORT_NAMING
@@ -41,7 +42,12 @@ def question_words(question: str) -> list[str]:
 def _head_and_name(meta: ReportMeta) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The issuing body's kind and the words of its name after it: "Đảng bộ Sở Khoa học ..." ->
     (("dang", "bo"), ("so", "khoa", ...)); no kind when the name starts with none."""
-    body = tuple(words(meta.issuing_body))
+    return _split_body(meta.issuing_body)
+
+
+@lru_cache(maxsize=100_000)  # asked of every report for every question: an archive has thousands
+def _split_body(issuing_body: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    body = tuple(words(issuing_body))
     for head in _HEADS:
         if body[: len(head)] == head:
             return head, body[len(head) :]
@@ -75,8 +81,8 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
     one that is not a connector ("khoa hoc va cong nghe", "khoi cac co quan"), or its kind of body followed
     by the first word of its name ("dang bo khoi", "dang uy khoi"); [] when it does not."""
     head, name = _head_and_name(meta)
-    if not name:
-        return []
+    if not name or not set(name) & set(asked):
+        return []  # every way of naming it below holds one of its name's words
     at = {i for kind in _heads_naming(head) for i in _found_at(asked, kind + name[:1])}
     # A run starting inside a kind of body the name holds ("ủy Vĩnh" of "... Huyện ủy Vĩnh Phú") is as
     # likely another body's ("Thành ủy Vĩnh Khang").
@@ -114,6 +120,8 @@ def _documents_named(question: str, reports: dict[str, ReportMeta]) -> set[str]:
     """Reports whose number or title holds a document code the question names: "Nghị quyết 03-NQ/ĐUK"
     names the report on carrying it out."""
     codes = {_code(c) for c in DOCUMENT_CODE_RE.findall(question)}
+    if not codes:
+        return set()
     return {
         key
         for key, meta in reports.items()

@@ -9,14 +9,29 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
 from assistant.question import Question
 from ingest.facts import top_level
+from ingest.span_words import fact_words, section_words
 from ingest.tokens import token_set, words
-from ingest.types import Evidence, Fact, ProcessedReport, ReportMeta, Retrieval, Sentence
+from ingest.types import (
+    Evidence,
+    Fact,
+    FactWords,
+    ProcessedReport,
+    ReportMeta,
+    Retrieval,
+    Section,
+    SectionWords,
+    Sentence,
+    TableRow,
+)
+from vectorstore.derived import fact_position
+from vectorstore.lexical import LexicalIndex
 
 
 @dataclass
@@ -27,10 +42,15 @@ class Draft:
     evidence: list[Evidence]
     found: bool = True
     derived: tuple[float, ...] = ()  # figures computed from cited ones (a difference): not in any passage
+    tallies: tuple[int, ...] = ()  # how many reports the answer says it searched or left out: no claims
+    table: list[TableRow] = field(default_factory=list)
 
 
 class Answerer(Protocol):
     def answer(self, q: Question, found: Retrieval) -> Draft | None: ...
+
+
+FACT_CANDIDATES = 3000  # a cost bound, not a choice of answer: the gold sets' reports hold fewer figures
 
 
 @dataclass
@@ -40,7 +60,11 @@ class Library:
 
     reports: Mapping[str, ProcessedReport]
     idf_table: Mapping[str, float]
+    fact_index: LexicalIndex | None = None  # the figures' words (vectorstore/derived.py); None: scan all
     _quote_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    # Tokens of older records' figures and sections, by the id of the record's object (held for the load).
+    _span_words: dict[int, FactWords | SectionWords] = field(default_factory=dict, repr=False)
+    _last_weights: tuple[Question, dict[str, float], float] | None = field(default=None, repr=False)
 
     def text(self, key: str) -> str:
         return self.reports[key].text
@@ -151,15 +175,66 @@ class Library:
         table = self.idf_table
         return lambda token: max(0.1, table.get(token, ceiling))
 
-    def overlap(self, q: Question, text: str) -> float:
-        """3 × the IDF-weighted share of the question's content words found in `text` (3 when the question
-        has none: nothing to miss)."""
-        wanted = q.informative
-        if not wanted:
+    def overlap(self, q: Question, text: str | AbstractSet[str]) -> float:
+        """3 × the IDF-weighted share of the question's content words found in a text or among its tokens
+        (3 when the question has none: nothing to miss)."""
+        weights, total = self._weights(q)
+        if not total:
             return 3.0
-        present = token_set(text)
-        total = sum(self.idf(w) for w in wanted)
-        return 3.0 * sum(self.idf(w) for w in wanted if w in present) / total
+        present = token_set(text) if isinstance(text, str) else text
+        return 3.0 * sum(weights[w] for w in weights.keys() & present) / total
+
+    def _weights(self, q: Question) -> tuple[dict[str, float], float]:
+        """The question's content words with their IDF, and their sum: the last question's kept, as every
+        figure and section it is asked of needs them."""
+        last = self._last_weights
+        if last is not None and last[0] is q:
+            return last[1], last[2]
+        weights = {w: self.idf(w) for w in q.informative}
+        total = sum(self.idf(w) for w in q.informative)  # a word asked twice weighs twice
+        self._last_weights = (q, weights, total)
+        return weights, total
+
+    def candidate_facts(self, q: Question, found: Retrieval) -> dict[str, list[Fact]]:
+        """The figures an unscoped question may be answered by, per report in the library's order: those
+        whose words share most with the question's (at most FACT_CANDIDATES: the figure model then
+        scores a bounded number however large the archive), and those in sentences search found near it
+        in meaning. Every figure when the archive holds no more than that bound, or has no figures matrix."""
+        if self.fact_index is None or len(self.fact_index.ids) <= FACT_CANDIDATES:
+            return {key: self.facts(key) for key in self.reports}  # within the bound: every figure
+        chosen: dict[str, set[int]] = {}
+        for fid, _score in self.fact_index.search(" ".join(q.informative), FACT_CANDIDATES):
+            key, position = fact_position(fid)
+            chosen.setdefault(key, set()).add(position)
+        for key in found.sentences:
+            for position, fact in enumerate(self.reports[key].facts):
+                if found.meaning(key, fact.sentence_start, fact.sentence_end) > found.floor:
+                    chosen.setdefault(key, set()).add(position)
+        out: dict[str, list[Fact]] = {}
+        for key in self.reports:
+            if key in chosen:
+                record = self.reports[key].facts
+                facts = [record[i] for i in sorted(chosen[key])]
+                out[key] = [f for f in facts if not self.addressed(key, f.sentence_start, f.sentence_end)]
+        return out
+
+    def fact_words(self, fact: Fact) -> FactWords:
+        """The figure's tokens as ingest segmented them; segmented here, once, for older records."""
+        if fact.words is not None:
+            return fact.words
+        cached = self._span_words.get(id(fact))
+        if cached is None:
+            cached = self._span_words[id(fact)] = fact_words(self.text(fact.doc_key), fact)
+        return cached
+
+    def section_words(self, key: str, section: Section) -> SectionWords:
+        """The section's tokens as ingest segmented them; segmented here, once, for older records."""
+        if section.words is not None:
+            return section.words
+        cached = self._span_words.get(id(section))
+        if cached is None:
+            cached = self._span_words[id(section)] = section_words(self.text(key), section)
+        return cached
 
 
 MIN_QUOTE_WORDS = 4

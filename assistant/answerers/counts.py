@@ -4,23 +4,29 @@ line per report, never summed across reports."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import logit, model
-from assistant.labels import answer_label
+from assistant.labels import answer_label, kind_name
 from assistant.question import Question, QuestionKind
 from assistant.wording import approximate, count_word, english_word, gloss, phrase
 from ingest.facts import predicate_matches
 from ingest.glossary import english_participle
 from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
-from ingest.normalize import fold
+from ingest.normalize import collapse_spaces, fold
 from ingest.numbers import format_number, same_number
 from ingest.periods import YEAR_RE, without_terms
 from ingest.qualifiers import opposed, qualified
+from ingest.span_words import token_set_of
 from ingest.tokens import words
-from ingest.types import Evidence, Fact, FactPart, Retrieval
+from ingest.types import Evidence, Fact, FactPart, ReportMeta, Retrieval, TableRow
 
-AROUND = 60  # characters each side of a figure that describe it
+T = TypeVar("T")
+# A count across more reports than this is answered with a table too; the lines show the best ones only.
+TABLE_FROM = 5
+SHOWN_REPORTS = 10
 CLOSE_FIGURES = 1.0
 CLOSE_SIDES = 2.0  # another sentence's figure is a side of a comparison when this close (log-odds)
 COMPARED_SIDES = 3  # another figure of the same sentence joins when this close (in log-odds) to the best
@@ -40,6 +46,24 @@ _PEOPLE_UNITS = {fold(u) for u in units_tagged("people")}
 _PERSON_NOUNS = {fold(u) for u in units_tagged("person")}
 
 
+_folded = lru_cache(maxsize=100_000)(fold)  # what figures count: a few thousand phrases, asked of often
+
+
+def _once_per_figure(method: Callable[[CountAnswerer, Fact], T]) -> Callable[[CountAnswerer, Fact], T]:
+    """A trait of a figure that no question changes, computed once per figure. Keyed by the figure's
+    id: the snapshot that owns this answerer holds its figures as long as it lives."""
+    name = method.__name__
+
+    @wraps(method)
+    def once(self: CountAnswerer, fact: Fact) -> T:
+        memo = self._traits.setdefault(name, {})
+        if id(fact) not in memo:
+            memo[id(fact)] = method(self, fact)
+        return memo[id(fact)]
+
+    return once
+
+
 LABEL_REACH = 25  # characters after a plan word within which its own figure stands: "chỉ tiêu 1.100"
 
 
@@ -57,12 +81,45 @@ def _governs(before: str, plan_word: str) -> bool:
     return False
 
 
+TABLE_HEAD = {
+    "vi": ("Báo cáo", "Cơ quan ban hành", "Tỉnh", "Nhiệm kỳ / năm", "Số liệu"),
+    "en": ("Report", "Issuing body", "Province", "Term / year", "Figure"),
+}
+
+
+def _table_head(lang: str) -> list[str]:
+    head = TABLE_HEAD[lang]
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+
+def _table_line(meta: ReportMeta, figures: str, lang: str) -> str:
+    """A report's row of the answer's Markdown table: one line, so the citation check reads it alone."""
+    cells = (kind_name(meta.kind, lang), meta.issuing_body or meta.doc, meta.province, meta.term, figures)
+    return "| " + " | ".join(collapse_spaces(c).replace("|", "/") for c in cells) + " |"
+
+
+class FigureScores:
+    """Each figure's probability of answering, computed when first asked for: the best figure's sentence
+    companions are scored, not every figure of the report."""
+
+    def __init__(self, score: Callable[[Fact], float]) -> None:
+        self._score = score
+        self._known: dict[int, float] = {}
+
+    def __call__(self, fact: Fact) -> float:
+        known = self._known.get(id(fact))
+        if known is None:
+            known = self._known[id(fact)] = self._score(fact)
+        return known
+
+
 class CountAnswerer:
     """Counts from the numeric facts: each report's best figure for what the question counts, with its
     breakdown, share and target; the other figures of the same sentence the question also asks for."""
 
     def __init__(self, library: Library) -> None:
         self.lib = library
+        self._traits: dict[str, dict[int, object]] = {}  # _once_per_figure's
 
     def answer(self, q: Question, found: Retrieval) -> Draft | None:
         best = found.figures if found.figures is not None else self.best_figures(q, found)
@@ -90,9 +147,8 @@ class CountAnswerer:
     def features(self, q: Question, fact: Fact, found: Retrieval) -> dict[str, float]:
         """What the figure model weighs: the verb and the thing counted, the question's words around the
         figure (its clause, its section, what it counts), its meaning, and what the question asks for."""
-        counted = f"{fact.subject} {fact.unit}"
-        clause = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
-        near = self.lib.overlap(q, f"{clause} {fact.section} {counted}") / 3.0
+        words = self.lib.fact_words(fact)
+        context, counted = token_set_of(words.context), token_set_of(words.counted)
         unit = bool(q.units) and self._unit_hit(q, fact)
         planned = self._planned(fact)
         people = bool(q.units) and not unit and self._people_for_people(q, fact)
@@ -101,18 +157,28 @@ class CountAnswerer:
             "unit": float(unit),
             "people": float(people),
             "unit_miss": float(bool(q.units) and not unit and not people),
-            "context": self.lib.overlap(q, f"{clause} {fact.section}") / 3.0,
+            "context": self.lib.overlap(q, context) / 3.0,
             "counted": self.lib.overlap(q, counted) / 3.0,
-            "near": near,
-            "total": float(fact in self.lib.top_facts[fact.doc_key]),
+            "near": self.lib.overlap(q, context | counted) / 3.0,
+            "total": float(self._is_total(fact)),
             "target": float(q.wants_target and (fact.target is not None or planned)),
             "list": float(q.wants_list and len(self._siblings(fact)) > 1),
             "meaning": found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end),
-            "local": self.lib.overlap(q, self._around(fact)) / 3.0,
-            "opposed": float(opposed(qualified(q.words), qualified(words(f"{clause} {fact.section}")))),
+            "local": self.lib.overlap(q, token_set_of(words.local)) / 3.0,
+            "opposed": float(opposed(qualified(q.words), self._qualifiers(fact))),
             "planned": float(not q.wants_target and planned),
         }
 
+    @_once_per_figure
+    def _qualifiers(self, fact: Fact) -> frozenset[tuple[str, str]]:
+        clause = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
+        return qualified(words(f"{clause} {fact.section}"))
+
+    @_once_per_figure
+    def _is_total(self, fact: Fact) -> bool:
+        return fact in self.lib.top_facts[fact.doc_key]
+
+    @_once_per_figure
     def _planned(self, fact: Fact) -> bool:
         """The figure is a plan or a target: stated in a part looking ahead, or after "phấn đấu",
         "mục tiêu" in its sentence."""
@@ -120,17 +186,6 @@ class CountAnswerer:
             return True
         before = f" {self.lib.text(fact.doc_key)[fact.sentence_start : fact.start].lower()} "
         return any(_governs(before, w) for w in _PLAN_WORDS)
-
-    def _around(self, fact: Fact) -> str:
-        """The words right around a figure, inside its clause: what tells it from the clause's other figures
-        ("05 chi bộ hoàn thành tốt nhiệm vụ, 02 chi bộ hoàn thành xuất sắc")."""
-        text = self.lib.text(fact.doc_key)
-        start = max(
-            fact.sentence_start, text.rfind(",", fact.sentence_start, fact.start) + 1, fact.start - AROUND
-        )
-        end = min(fact.sentence_end, fact.end + AROUND)
-        comma = text.find(",", fact.end, end)
-        return text[start : comma if comma > 0 else end]
 
     def _fact_score(self, q: Question, fact: Fact, found: Retrieval) -> float:
         """The probability that the figure answers the question (0 for figures that never do)."""
@@ -149,15 +204,17 @@ class CountAnswerer:
 
     def _tells_of(self, fact: Fact, keys: tuple[str, ...]) -> bool:
         """The figure's sentence writes one of the verbs asked about, in any of its forms."""
-        sentence = (
-            f" {' '.join(words(self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]))} "
-        )
+        sentence = self._sentence_words(fact)
         return any(form in sentence for key in keys for form in _FOLDED_FORMS.get(key, ()))
+
+    @_once_per_figure
+    def _sentence_words(self, fact: Fact) -> str:
+        return f" {' '.join(words(self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]))} "
 
     @staticmethod
     def _people_for_people(q: Question, fact: Fact) -> bool:
         """ "09 đồng chí" may answer "bao nhiêu thành viên": reports count people as "đồng chí"."""
-        return fold(fact.unit) in _PEOPLE_UNITS and any(u in _PERSON_NOUNS for u in q.units)
+        return _folded(fact.unit) in _PEOPLE_UNITS and any(u in _PERSON_NOUNS for u in q.units)
 
     @staticmethod
     def _named_in_question(q: Question, fact: Fact) -> bool:
@@ -173,20 +230,23 @@ class CountAnswerer:
         """A share answers a share question only; a count answers a question naming what it counts."""
         if fact.unit == "%":
             return "%" in q.units
-        counted = fold(f"{fact.subject} {fact.unit}")
+        counted = _folded(f"{fact.subject} {fact.unit}")
         return any(u in counted for u in q.units if u != "%")
 
-    def _report_figures(self, q: Question, found: Retrieval, key: str) -> tuple[float, list[Fact]] | None:
-        """A report's answer: its best figure, with the other figures of the same sentence the question
-        also asks for ("bao nhiêu hộ và nhân khẩu") or the list it belongs to."""
-        facts = self.lib.facts(key)
+    def _report_figures(
+        self, q: Question, found: Retrieval, key: str, candidates: list[Fact] | None = None
+    ) -> tuple[float, list[Fact]] | None:
+        """A report's answer: its best figure among the candidates (all its figures when none are given),
+        with the other figures of the same sentence the question also asks for ("bao nhiêu hộ và nhân
+        khẩu") or the list it belongs to."""
+        facts = self.lib.facts(key) if candidates is None else candidates
         threshold = model("figure").threshold
-        scores = {id(f): self._fact_score(q, f, found) for f in facts}
-        ranked = sorted((f for f in facts if scores[id(f)] >= threshold), key=lambda f: -scores[id(f)])
+        scores = FigureScores(lambda f: self._fact_score(q, f, found))
+        ranked = sorted((f for f in facts if scores(f) >= threshold), key=lambda f: -scores(f))
         if not ranked:
             return None
         fact = ranked[0]
-        top = scores[id(fact)]
+        top = scores(fact)
         chosen = self._siblings(fact) if q.wants_list or not q.units else [fact]
         chosen += self._companions(q, fact, chosen, scores)
         # "... bao nhiêu, còn ... bao nhiêu?", or a comparison inside one report (across reports, each
@@ -196,34 +256,32 @@ class CountAnswerer:
         if several and not (q.wants_target and fact.target is not None):
             # Compared with a target: no other side. The threshold decides whether the report answers at
             # all; another side need only be close to its best figure.
-            candidates = sorted((f for f in facts if scores[id(f)] > 0), key=lambda f: -scores[id(f)])
-            for side in self._other_sides(fact, chosen, candidates, scores):
+            sides = sorted((f for f in facts if scores(f) > 0), key=lambda f: -scores(f))
+            for side in self._other_sides(fact, chosen, sides, scores):
                 chosen.append(side)  # with the figures of its sentence asked for, as the best one has
                 chosen += self._companions(q, side, chosen, scores)
         ordered = sorted(chosen, key=lambda f: f.start)
         return top, [fact, *(f for f in ordered if f is not fact)]
 
-    def _companions(
-        self, q: Question, fact: Fact, chosen: list[Fact], scores: dict[int, float]
-    ) -> list[Fact]:
+    def _companions(self, q: Question, fact: Fact, chosen: list[Fact], scores: FigureScores) -> list[Fact]:
         """The other figures of the figure's sentence the question also asks for ("bao nhiêu hộ và nhân
         khẩu"): nearly as good as the figure, named by the question, or any when it asks for several."""
-        top = scores[id(fact)]
+        top = scores(fact)
         threshold = model("figure").threshold
         share = self._share_of(fact)
         found: list[Fact] = []
         for other in self.lib.top_facts[fact.doc_key]:
             if other in chosen or other in found or other is share or not self.lib.same_sentence(fact, other):
                 continue
-            if any(p.value == fact.value for p in other.breakdown) or not scores[id(other)]:
+            if any(p.value == fact.value for p in other.breakdown) or not scores(other):
                 continue  # the total the chosen figure is part of, or a figure that never answers
-            close = scores[id(other)] >= threshold and logit(scores[id(other)]) >= logit(top) - CLOSE_FIGURES
+            close = scores(other) >= threshold and logit(scores(other)) >= logit(top) - CLOSE_FIGURES
             if close or q.wants_several or self._named_in_question(q, other):
                 found.append(other)
         return found
 
     def _other_sides(
-        self, fact: Fact, chosen: list[Fact], ranked: list[Fact], scores: dict[int, float]
+        self, fact: Fact, chosen: list[Fact], ranked: list[Fact], scores: FigureScores
     ) -> list[Fact]:
         """A comparison within one report: the best figures of other sentences counting the same thing,
         nearly as good as the best ("trước hợp nhất ... 08 đồng chí", "sau hợp nhất ... 11 đồng chí")."""
@@ -233,7 +291,7 @@ class CountAnswerer:
                 break
             if other.unit != fact.unit or any(self.lib.same_sentence(other, f) for f in [*chosen, *sides]):
                 continue
-            if logit(scores[id(other)]) >= logit(scores[id(fact)]) - CLOSE_SIDES:
+            if logit(scores(other)) >= logit(scores(fact)) - CLOSE_SIDES:
                 sides.append(other)
         return sides
 
@@ -241,8 +299,11 @@ class CountAnswerer:
         """Each report's figures, best report first; without a named report, only reports whose figure
         counts the same thing (or answers the same verb) as the best one."""
         scope = list(q.scope) if q.scope else None
-        keys = scope or list(self.lib.reports)
-        best = [r for r in (self._report_figures(q, found, key) for key in keys) if r]
+        if scope:
+            best = [r for r in (self._report_figures(q, found, key) for key in scope) if r]
+        else:
+            candidates = self.lib.candidate_facts(q, found)
+            best = [r for key, fs in candidates.items() if (r := self._report_figures(q, found, key, fs))]
         best.sort(key=lambda r: -r[0])
         if best and not scope:
             best = [best[0]] + [(s, fs) for s, fs in best[1:] if any(self._on_topic(q, f) for f in fs)]
@@ -283,9 +344,14 @@ class CountAnswerer:
         lines: list[str] = []
         evidence: list[Evidence] = []
         cited: list[tuple[list[Fact], int]] = []  # the figures of each cited sentence, with its marker
+        markers: dict[str, int] = {}  # each report's first marker
+        tabled = len(best) > TABLE_FROM
         if len(best) > 1:
             lines.append(phrase(q.lang, "per_report", n=count_word(searched, q.lang)))
-        for score, figures in best:
+        if tabled:
+            lines += _table_head(q.lang)
+        for score, figures in best[:SHOWN_REPORTS]:
+            markers[figures[0].doc_key] = len(evidence) + 1
             statements = []
             for group in self._by_sentence(sorted(figures, key=lambda f: f.start)):
                 start = min(f.sentence_start for f in group)
@@ -293,16 +359,52 @@ class CountAnswerer:
                 evidence.append(Evidence(group[0].doc_key, start, end, group[0].section, score))
                 cited.append((group, len(evidence)))
                 statements.append("; ".join(self._describe(f, q.lang) for f in group) + f" [{len(evidence)}]")
-            label = answer_label(self.lib.meta(figures[0].doc_key), q.lang)
+            meta = self.lib.meta(figures[0].doc_key)
+            if tabled:
+                lines.append(_table_line(meta, "; ".join(statements), q.lang))
+                continue
             prefix = "- " if len(best) > 1 else ""
-            lines.append(f"{prefix}**{label}**: {'; '.join(statements)}")
+            lines.append(f"{prefix}**{answer_label(meta, q.lang)}**: {'; '.join(statements)}")
+        more = len(best) - SHOWN_REPORTS
+        if more > 0:
+            lines.append(phrase(q.lang, "more_in_table", n=more, total=len(best)))
         if 1 < len(best) < searched:
             lines.append(phrase(q.lang, "others_silent"))
         derived: tuple[float, ...] = ()
         if q.kind is QuestionKind.COMPARISON:
             line, derived = self._comparison(q, cited, self._sides(q, best, found))
             lines += [line] if line else []
-        return Draft(lines, evidence, derived=derived)
+        table = self._table(best, markers, q.lang) if len(best) > TABLE_FROM else []
+        tallies = (searched, len(best), more)
+        return Draft(lines, evidence, derived=derived, tallies=tallies, table=table)
+
+    def _table(
+        self, best: list[tuple[float, list[Fact]]], markers: dict[str, int], lang: str
+    ) -> list[TableRow]:
+        """A row per report, best first: its best figure, what it counts, its breakdown and sentence."""
+        rows = []
+        for _score, figures in best:
+            fact = figures[0]
+            meta = self.lib.meta(fact.doc_key)
+            breakdown = "; ".join(f"{p.label}: {format_number(p.value, lang)}" for p in fact.breakdown)
+            rows.append(
+                TableRow(
+                    report=meta.doc,
+                    issuing_body=meta.issuing_body,
+                    province=meta.province,
+                    term=meta.term,
+                    counted=fact.subject,
+                    action=fact.predicate,
+                    figure=fact.value,
+                    unit=fact.unit,
+                    breakdown=breakdown,
+                    quote=collapse_spaces(
+                        self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
+                    ),
+                    marker=markers.get(fact.doc_key),
+                )
+            )
+        return rows
 
     def _by_sentence(self, figures: list[Fact]) -> list[list[Fact]]:
         groups: dict[tuple[int, int], list[Fact]] = {}

@@ -16,6 +16,7 @@ from assistant.wording import count_word, part_name, phrase, quote_line
 from ingest.normalize import collapse_spaces
 from ingest.numbers import numbers_in
 from ingest.sentences import sentences_within
+from ingest.span_words import token_set_of
 from ingest.tokens import token_set
 from ingest.types import Evidence, Retrieval, Section
 
@@ -75,14 +76,13 @@ class SectionAnswerer:
         ]
 
     def features(self, q: Question, key: str, section: Section, found: Retrieval) -> dict[str, float]:
-        text = self.lib.text(key)
-        title = text[section.title[0] : section.title[1]]
-        items = " ".join(text[a:b] for a, b in section.items[:MAX_ITEMS])
+        tokens = self.lib.section_words(key, section)
+        items = frozenset().union(*(token_set_of(t) for t in tokens.items[:MAX_ITEMS]))
         item_meaning = max((found.relative_meaning(key, a, b) for a, b in section.items), default=0.0)
         return {
             "part": float(bool(q.part) and section.role == q.part),
             "other_part": float(bool(q.part) and bool(section.role) and section.role != q.part),
-            "title": self.lib.overlap(q, f"{section.path} {title}") / 3.0,
+            "title": self.lib.overlap(q, token_set_of(tokens.title)) / 3.0,
             "items": self.lib.overlap(q, items) / 3.0,
             "meaning": found.relative_meaning(key, *section.title),
             "item_meaning": item_meaning,
@@ -147,9 +147,10 @@ class SectionAnswerer:
         if not topic:
             return set()
         items = section.items[:MAX_ITEMS]
+        tokens = [token_set_of(t) for t in self.lib.section_words(key, section).items]
         hits = {
-            item: sum(self.lib.idf(w) for w in topic if w in token_set(text[item[0] : item[1]]))
-            for item in items
+            item: sum(self.lib.idf(w) for w in topic if w in words)
+            for item, words in zip(items, tokens, strict=False)
         }
         most = max(hits.values(), default=0.0)
         on_topic = {item for item, hit in hits.items() if most and hit == most}
