@@ -9,6 +9,7 @@ import io
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +155,9 @@ def test_the_app_offers_the_table_as_a_csv_file_matching_the_answer(engine, tmp_
     assert last[-1]["visible"] is True and Path(last[-1]["value"]).is_file()
     *_, plain = list(app.respond("Báo cáo của xã Phú Mỹ do ai ban hành?", [], None))
     assert plain[-1]["visible"] is False
+
+
+def test_a_comparison_across_many_reports_cites_every_side_and_is_no_table(engine):
+    answer = engine.ask("Số đảng viên bị kỷ luật năm 2024 của các xã so với nhau thế nào?")
+    assert not answer.table
+    assert all(1 <= n <= len(answer.citations) for n in map(int, re.findall(r"\[(\d+)\]", answer.text)))

@@ -345,12 +345,15 @@ class CountAnswerer:
         evidence: list[Evidence] = []
         cited: list[tuple[list[Fact], int]] = []  # the figures of each cited sentence, with its marker
         markers: dict[str, int] = {}  # each report's first marker
-        tabled = len(best) > TABLE_FROM
+        # A comparison cites every side it may compute with: never cut to a table's rows.
+        compared = q.kind is QuestionKind.COMPARISON
+        tabled = len(best) > TABLE_FROM and not compared
+        shown = best if compared else best[:SHOWN_REPORTS]
         if len(best) > 1:
             lines.append(phrase(q.lang, "per_report", n=count_word(searched, q.lang)))
         if tabled:
             lines += _table_head(q.lang)
-        for score, figures in best[:SHOWN_REPORTS]:
+        for score, figures in shown:
             markers[figures[0].doc_key] = len(evidence) + 1
             statements = []
             for group in self._by_sentence(sorted(figures, key=lambda f: f.start)):
@@ -365,7 +368,7 @@ class CountAnswerer:
                 continue
             prefix = "- " if len(best) > 1 else ""
             lines.append(f"{prefix}**{answer_label(meta, q.lang)}**: {'; '.join(statements)}")
-        more = len(best) - SHOWN_REPORTS
+        more = len(best) - len(shown)
         if more > 0:
             lines.append(phrase(q.lang, "more_in_table", n=more, total=len(best)))
         if 1 < len(best) < searched:
@@ -374,7 +377,7 @@ class CountAnswerer:
         if q.kind is QuestionKind.COMPARISON:
             line, derived = self._comparison(q, cited, self._sides(q, best, found))
             lines += [line] if line else []
-        table = self._table(best, markers, q.lang) if len(best) > TABLE_FROM else []
+        table = self._table(best, markers, q.lang) if tabled else []
         tallies = (searched, len(best), more)
         return Draft(lines, evidence, derived=derived, tallies=tallies, table=table)
 
