@@ -228,9 +228,10 @@ class Engine:
             chunks,
             metas,
             built.restorer,
+            {r.key: r.sentences for r in records},
         )
         idf = lexical.idf
-        library = Library(reports, idf, built.facts)
+        library = Library(reports, idf, built.facts, built.restorer.vocabulary)
         return Snapshot(
             reports=reports,
             chunks=chunks,

@@ -182,3 +182,31 @@ def test_the_words_segmented_at_ingest_are_kept_by_the_index_and_made_again_for_
     library = Library({older.key: older}, {})
     assert [library.fact_words(f) for f in older.facts] == [f.words for f in record.facts]
     assert [library.section_words(older.key, s) for s in older.sections] == [s.words for s in record.sections]
+
+
+def test_a_records_tokens_live_beside_it_and_older_records_with_them_inside_still_give_them(tmp_path):
+    from ingest.pipeline import process_file
+    from vectorstore.index import report_to_json, tokens_to_json
+
+    path = tmp_path / "an.txt"
+    path.write_text(commune("An Bình", 7), encoding="utf-8")
+    record = process_file(path)
+    assert record.tokens and record.figure_tokens
+    index = IndexDir(tmp_path / "index")
+    index.save(record, "hashing", 1)
+    loaded = index.load(record.key)
+    assert loaded.tokens == [] and loaded.figure_tokens == []  # a load holds none of them
+    assert [c.text for c in loaded.chunks] == [c.text for c in record.chunks]
+    assert index.load_tokens(record.key) == (record.tokens, record.figure_tokens)
+    # A record written before the tokens had a file of their own holds them inside.
+    tokens_file = index.docs_dir / f"{record.key}.tokens.json"
+    tokens_file.unlink()
+    inside = {**report_to_json(record), **tokens_to_json(record)}
+    (index.docs_dir / f"{record.key}.json").write_text(
+        json.dumps(inside, ensure_ascii=False), encoding="utf-8"
+    )
+    assert index.load(record.key).tokens == []
+    assert index.load_tokens(record.key) == (record.tokens, record.figure_tokens)
+    index.save(record, "hashing", 1)
+    index.remove(record.key)
+    assert not list(index.docs_dir.iterdir())  # the record and its tokens both gone

@@ -344,3 +344,30 @@ def test_a_new_embedded_store_is_marked_ready_once_created(tmp_path):
 
     engine = Engine(Settings.from_env(tmp_path / "index", embedder="hashing"))
     assert engine.index.store_ready and engine.store.count() == 0
+
+
+def test_a_scoped_search_ranks_the_scopes_vectors_as_chromas_filter_does(tmp_path):
+    """Within a few reports the searcher compares their own vectors (fetched from the store once); within
+    more, the archive's nearest filtered to them: both give Chroma's own filtered order (real store)."""
+    from assistant.engine import Engine
+    from assistant.settings import Settings
+    from vectorstore import hybrid
+
+    folder = write_reports(
+        tmp_path / "reports",
+        {f"xa_{n}.txt": commune_report(n, 10 + i, 3 + i, 3) for i, n in enumerate("ABCD")},
+    )
+    engine = Engine(Settings.from_env(tmp_path / "index", embedder="hashing"))
+    engine.ingest([folder], show_progress=False)
+    searcher = engine.snapshot.searcher
+    scope = sorted(searcher.finders)[:2]
+    vector = engine.embedder.embed_query("kết nạp đảng viên mới, kỷ luật đảng viên")
+    dense, nearest = searcher._exact(vector, scope)
+    chroma = engine.store.search(vector, hybrid.DEPTH, scope)
+    assert [cid for cid, _ in dense] and {cid for cid, _ in dense} == {cid for cid, _ in chroma}
+    assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(dense, chroma, strict=True))
+    spans = searcher._spans(engine.store.search_sentences(vector, hybrid.SENTENCE_DEPTH, scope))
+    assert nearest and sorted(n[:3] for n in nearest) == sorted(n[:3] for n in spans)
+    assert {key for key, *_ in nearest} <= set(scope)
+    overfetched = searcher._nearest_in(engine.store.search, vector, hybrid.DEPTH, scope)
+    assert [cid for cid, _ in overfetched] == [cid for cid, _ in chroma]

@@ -157,7 +157,7 @@ def test_the_app_offers_the_table_as_a_csv_file_matching_the_answer(engine, tmp_
     assert plain[-1]["visible"] is False
 
 
-def test_a_comparison_across_many_reports_cites_every_side_and_is_no_table(engine):
+def test_a_comparison_across_many_reports_is_a_table_citing_only_what_it_shows(engine):
     answer = engine.ask("Số đảng viên bị kỷ luật năm 2024 của các xã so với nhau thế nào?")
-    assert not answer.table
+    assert len(answer.table) > 5
     assert all(1 <= n <= len(answer.citations) for n in map(int, re.findall(r"\[(\d+)\]", answer.text)))

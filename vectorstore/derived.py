@@ -58,20 +58,27 @@ def derived(index: IndexDir, records: Callable[[], Sequence[ProcessedReport]]) -
             loaded = list(records())
         return loaded
 
-    passages = _lexical(index.derived_dir / "passages", stamp, lambda: _passage_tokens(all_records()))
-    figures = _lexical(index.derived_dir / "figures", stamp, lambda: _figure_tokens(all_records()))
+    passages = _lexical(index.derived_dir / "passages", stamp, lambda: _passage_tokens(index, all_records()))
+    figures = _lexical(index.derived_dir / "figures", stamp, lambda: _figure_tokens(index, all_records()))
     facts = _lexical(index.derived_dir / "facts", stamp, lambda: _fact_tokens(all_records()))
     return Derived(passages, figures, facts, _restorer(index.derived_dir / RESTORER, stamp, all_records))
 
 
-def _passage_tokens(records: Sequence[ProcessedReport]) -> tuple[list[str], list[list[str]]]:
-    return [c.id for r in records for c in r.chunks], [t for r in records for t in r.tokens]
+def _passage_tokens(index: IndexDir, records: Sequence[ProcessedReport]) -> tuple[list[str], list[list[str]]]:
+    ids, tokens = [], []
+    for r in records:
+        ids += [c.id for c in r.chunks]
+        tokens += index.load_tokens(r.key)[0]
+    return ids, tokens
 
 
-def _figure_tokens(records: Sequence[ProcessedReport]) -> tuple[list[str], list[list[str]]]:
-    return [cid for r in records for cid, _ in r.figure_tokens], [
-        t for r in records for _, t in r.figure_tokens
-    ]
+def _figure_tokens(index: IndexDir, records: Sequence[ProcessedReport]) -> tuple[list[str], list[list[str]]]:
+    ids, tokens = [], []
+    for r in records:
+        for cid, toks in index.load_tokens(r.key)[1]:
+            ids.append(cid)
+            tokens.append(toks)
+    return ids, tokens
 
 
 def _fact_tokens(records: Sequence[ProcessedReport]) -> tuple[list[str], list[list[str]]]:

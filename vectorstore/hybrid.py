@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
+
+import numpy as np
 
 from ingest.chunking import ChunkFinder
 from ingest.glossary import LexicalQuery, lexical_query, translate_terms
 from ingest.names import names_a_person
 from ingest.normalize import fold, normalize_query
-from ingest.types import Chunk, Passage, Query, ReportMeta, Retrieval
+from ingest.types import Chunk, Passage, Query, ReportMeta, Retrieval, Sentence
 from vectorstore.embedders import Embedder
 from vectorstore.lexical import LexicalIndex
 from vectorstore.restore import DiacriticRestorer
 from vectorstore.scope import strip_naming, strip_naming_text
-from vectorstore.store import ChunkStore
+from vectorstore.store import ChunkStore, sentence_id
 
 RRF_K = 60
 DEPTH = 200  # candidates taken from each ranking
@@ -34,6 +36,25 @@ LIFT_WITHIN = 12  # another report's best passage within this fused rank is lift
 LIFT_MAX = 2  # ... for at most this many other reports
 SENTENCE_DEPTH = 300  # sentences nearest the query whose similarity answers may weigh
 ACROSS_WITHIN = 20  # "which reports": a report whose best passage ranks below this does not mention it
+# A search within at most this many reports compares their own vectors, fetched once and kept: Chroma's
+# filter reads every vector's metadata (75-150 ms at 100k chunks, measured; 5 ms to fetch a report's).
+EXACT_WITHIN = 40
+KEPT_REPORTS = 256  # reports whose vectors are kept for that, the least recently fetched dropped first
+# A larger scope takes the archive's nearest, as many as hold about OVER times the depth from the scope's
+# share of the archive, and keeps the scope's: exactly the scope's nearest, down to the farthest taken
+# (up to 8,000 cost ~30 ms at 100k chunks, measured). Only if fewer than half the depth remain, or more
+# would have to be taken, is Chroma's filter asked.
+OVER = 1.5
+OVERFETCH_MAX = 8000
+
+
+class ReportVectors(NamedTuple):
+    """A report's stored vectors, rows of unit length: its chunks' and its sentences'."""
+
+    chunk_ids: list[str]
+    chunks: np.ndarray
+    sentence_ids: list[str]
+    sentences: np.ndarray
 
 
 class HybridSearcher:
@@ -46,7 +67,9 @@ class HybridSearcher:
         chunks: dict[str, Chunk],
         reports: dict[str, ReportMeta],
         restorer: DiacriticRestorer,
+        sentences: Mapping[str, list[Sentence]] | None = None,
     ) -> None:
+        """`sentences`: each report's sentences, as the ids of their vectors number them."""
         self.embedder = embedder
         self.store = store
         self.lexical = lexical
@@ -60,6 +83,11 @@ class HybridSearcher:
         self.finders = {
             key: ChunkFinder(sorted(cs, key=lambda c: (c.start, c.end))) for key, cs in by_report.items()
         }
+        self.sentences = sentences or {}
+        # A vector's id starts with its report's id prefix ("key:hash8"): one of another version is stale.
+        self.prefix_of = {key: cs[0].id.rsplit(":", 1)[0] for key, cs in by_report.items()}
+        self.prefixes = {prefix: key for key, prefix in self.prefix_of.items()}
+        self._kept: dict[str, ReportVectors] = {}
 
     def _prepared(self, query: Query) -> LexicalQuery:
         """The lexical query: for English, what Vietnamese text can match word for word (glossary terms,
@@ -92,9 +120,9 @@ class HybridSearcher:
         """Each ranking of the query's candidates, before fusion."""
         scope = list(query.scope) if query.scope else None
         prepared, share = self._prepared(query)
-        allowed = {cid for cid, c in self.chunks.items() if c.doc_key in scope} if scope else None
+        allowed = {c.id for key in scope for c in self._chunks_of(key)} if scope else None
         vector = self.embedder.embed_query(self._dense_text(query, prepared))
-        dense = self.store.search(vector, DEPTH, scope)
+        dense, nearest = self._dense(vector, scope)
         words = self._asked_words(query, prepared)
         lexical = self.lexical.search(words, DEPTH, allowed)
         # A count question is answered by a sentence stating a figure: rank those sentences too.
@@ -105,9 +133,83 @@ class HybridSearcher:
             if query.asks_who
             else []
         )
-        nearest = self.store.search_sentences(vector, SENTENCE_DEPTH, scope)
         sentences = self._by_nearest_sentence(nearest)
         return Rankings(dense, lexical, figures, names, sentences, share, vector, nearest)
+
+    def _chunks_of(self, key: str) -> list[Chunk]:
+        finder = self.finders.get(key)
+        return finder.chunks if finder else []
+
+    def _dense(
+        self, vector: list[float], scope: list[str] | None
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, int, int, float]]]:
+        """The passages and the sentences nearest the vector: (chunk id, similarity) and (report, start,
+        end, similarity), best first."""
+        if scope and len(scope) <= EXACT_WITHIN:
+            return self._exact(vector, scope)
+        dense = self._nearest_in(self.store.search, vector, DEPTH, scope)
+        return dense, self._spans(
+            self._nearest_in(self.store.search_sentences, vector, SENTENCE_DEPTH, scope)
+        )
+
+    def _nearest_in(
+        self,
+        search: Callable[..., list[tuple[str, float]]],
+        vector: list[float],
+        k: int,
+        scope: list[str] | None,
+    ) -> list[tuple[str, float]]:
+        """The store's k nearest within the scope (a vector's id starts with its report's key)."""
+        if not scope:
+            return search(vector, k)
+        share = sum(len(self._chunks_of(key)) for key in scope) / max(len(self.chunks), 1)
+        taken = int(k * OVER / share) if share else OVERFETCH_MAX + 1
+        if taken <= OVERFETCH_MAX:
+            wanted = set(scope)
+            kept = [(vid, s) for vid, s in search(vector, taken) if vid.split(":", 1)[0] in wanted]
+            if len(kept) >= k // 2:
+                return kept[:k]
+        return search(vector, k, scope)
+
+    def _spans(self, hits: list[tuple[str, float]]) -> list[tuple[str, int, int, float]]:
+        """Sentence vectors' spans, from their ids; a stale vector (another version of its report) is
+        not part of the index."""
+        out = []
+        for vid, similarity in hits:
+            prefix, position = vid.rsplit(":s", 1)
+            key = self.prefixes.get(prefix)
+            sentences = self.sentences.get(key, []) if key else []
+            if position.isdigit() and int(position) < len(sentences):
+                sentence = sentences[int(position)]
+                out.append((key, sentence.start, sentence.end, similarity))
+        return out
+
+    def _exact(
+        self, vector: list[float], scope: list[str]
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, int, int, float]]]:
+        """The same rankings as the store's, computed over the scope's own vectors."""
+        query = np.asarray(vector, dtype=np.float32)
+        query /= np.linalg.norm(query) or 1.0
+        kept = [self._vectors_of(key) for key in scope]
+        dense = _nearest([i for v in kept for i in v.chunk_ids], [v.chunks for v in kept], query, DEPTH)
+        sentences = _nearest(
+            [i for v in kept for i in v.sentence_ids], [v.sentences for v in kept], query, SENTENCE_DEPTH
+        )
+        return dense, self._spans(sentences)
+
+    def _vectors_of(self, key: str) -> ReportVectors:
+        kept = self._kept.pop(key, None)  # taken out and put back: the dict's order is the recency
+        if kept is None:
+            chunk_ids, chunks = self.store.vectors([c.id for c in self._chunks_of(key)])
+            prefix = self.prefix_of.get(key)
+            count = len(self.sentences.get(key, [])) if prefix else 0
+            ids = [sentence_id(prefix, position) for position in range(count)] if prefix else []
+            sentence_ids, sentences = self.store.vectors(ids, sentences=True)
+            kept = ReportVectors(chunk_ids, chunks, sentence_ids, sentences)
+            while len(self._kept) >= KEPT_REPORTS:
+                self._kept.pop(next(iter(self._kept)))
+        self._kept[key] = kept
+        return kept
 
     def _by_nearest_sentence(self, nearest: list[tuple[str, int, int, float]]) -> list[tuple[str, float]]:
         """Passages ranked by their sentence nearest the query: a passage's own vector blurs a sentence
@@ -197,6 +299,15 @@ class Weights(NamedTuple):
 # Chosen by scripts/fit_fusion.py on half of the labelled questions (public, dev and xquad-dev), the other
 # half measuring them; the README gives both halves' figures.
 WEIGHTS = {"vi": Weights(1.0, 1.25, 1.0, 0.75, 1.0), "en": Weights(1.0, 0.5, 1.5, 0.75, 0.5)}
+
+
+def _nearest(ids: list[str], blocks: list[np.ndarray], query: np.ndarray, k: int) -> list[tuple[str, float]]:
+    """(id, cosine similarity) of the k rows nearest the query, best first."""
+    if not ids:
+        return []
+    similarities = np.concatenate([b @ query for b in blocks if len(b)])
+    order = np.argsort(-similarities, kind="stable")[:k]
+    return [(ids[i], float(similarities[i])) for i in order]
 
 
 def weights_for(query: Query) -> Weights:

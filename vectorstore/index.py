@@ -8,8 +8,10 @@ Layout:
                      costs the same in an archive of thousands as in one of five; "also" names other files
                      with identical content (one report, several names)
   writer.lock        held by the one writer (vectorstore/lock.py)
-  docs/<key>.json    a processed report: normalised and original text, sentences, chunks, lexical tokens,
-                     numeric facts
+  docs/<key>.json    a processed report: normalised and original text, sentences, chunks, numeric facts,
+                     sections (what answers read; loaded for every report)
+  docs/<key>.tokens.json  its lexical tokens (of each chunk and each figure sentence): read only to build
+                     derived/, so a load neither parses nor holds them (they were 41% of a record's bytes)
   derived/           what is built from all the records once per change (lexical matrices, restorer
                      table), stamped with the entries it was built from (vectorstore/derived.py)
   chroma/            the embedded Chroma store (absent in server mode)
@@ -27,6 +29,8 @@ import tempfile
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
+
+import orjson
 
 from ingest.errors import ConfigError, IndexUnusableError
 from ingest.types import (
@@ -74,14 +78,28 @@ def report_to_json(report: ProcessedReport) -> dict:
             {"id": c.id, "start": c.start, "end": c.end, "section": c.section, "context": c.heading_context}
             for c in report.chunks
         ],
-        "tokens": report.tokens,
-        "figure_tokens": report.figure_tokens,
         "facts": [fact_to_json(f) for f in report.facts],
         "sections": [_section_to_json(s) for s in report.sections],
     }
 
 
+def tokens_to_json(report: ProcessedReport) -> dict:
+    return {"tokens": report.tokens, "figure_tokens": report.figure_tokens}
+
+
+ChunkTokens = tuple[list[list[str]], list[tuple[str, list[str]]]]  # (of each chunk, (chunk id, of a figure))
+
+
+def tokens_from_json(data: dict) -> ChunkTokens:
+    return (
+        [_interned(toks) for toks in data.get("tokens", [])],
+        [(cid, _interned(toks)) for cid, toks in data.get("figure_tokens", [])],
+    )
+
+
 def report_from_json(data: dict) -> ProcessedReport:
+    """The record as answers read it: its tokens (in a file of their own, or inside a record written
+    before that) are left out, see IndexDir.load_tokens."""
     meta = ReportMeta(**data["meta"])
     text = data["text"]
     chunks = [
@@ -106,8 +124,8 @@ def report_from_json(data: dict) -> ProcessedReport:
         original=data["original"],
         sentences=[_sentence_from_json(row) for row in data["sentences"]],
         chunks=chunks,
-        tokens=[_interned(toks) for toks in data["tokens"]],
-        figure_tokens=[(cid, _interned(toks)) for cid, toks in data.get("figure_tokens", [])],
+        tokens=[],
+        figure_tokens=[],
         facts=[fact_from_json(row) for row in data.get("facts", [])],
         sections=[_section_from_json(row) for row in data.get("sections", [])],
     )
@@ -259,10 +277,29 @@ class IndexDir:
         )
 
     def load(self, key: str) -> ProcessedReport:
+        """The report's record without its tokens."""
         path = self.docs_dir / f"{key}.json"
         try:
-            return report_from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError, KeyError) as exc:
+            return report_from_json(self._record(path))
+        except KeyError as exc:
+            raise IndexUnusableError(
+                f"The index record {path} is damaged ({exc}); re-ingest that report."
+            ) from exc
+
+    def load_tokens(self, key: str) -> ChunkTokens:
+        """The lexical tokens of the report's chunks and figure sentences: from their own file, or from
+        inside a record written before they had one."""
+        path = self._tokens_path(key)
+        return tokens_from_json(self._record(path if path.exists() else self.docs_dir / f"{key}.json"))
+
+    def _tokens_path(self, key: str) -> Path:
+        return self.docs_dir / f"{key}.tokens.json"
+
+    @staticmethod
+    def _record(path: Path) -> dict:
+        try:
+            return orjson.loads(path.read_bytes())  # about 2x json's speed: every record is read at load
+        except (OSError, orjson.JSONDecodeError) as exc:
             raise IndexUnusableError(
                 f"The index record {path} is damaged ({exc}); re-ingest that report."
             ) from exc
@@ -278,7 +315,9 @@ class IndexDir:
         return sorted([key, e["hash"], e.get("generation", 0)] for key, e in self.entries.items())
 
     def save(self, record: ProcessedReport, embedder: str, pipeline: int) -> None:
-        """Write the record, then its entry and the manifest: an entry only ever names a complete record."""
+        """Write the tokens and the record, then its entry and the manifest: an entry only ever names a
+        complete record."""
+        write_json_atomic(self._tokens_path(record.key), tokens_to_json(record))
         write_json_atomic(self.docs_dir / f"{record.key}.json", report_to_json(record))
         entry = {
             "source": record.source,
@@ -305,6 +344,7 @@ class IndexDir:
     def remove(self, key: str) -> None:
         self._change(key, lambda _old, _generation: None)
         (self.docs_dir / f"{key}.json").unlink(missing_ok=True)
+        self._tokens_path(key).unlink(missing_ok=True)
 
     def _change(self, key: str, change, embedder: str | None = None) -> None:
         """Read the manifest from disk, write `change(old entry, next generation)` as the key's entry (None

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from ingest.lexicon import RESTORE_WORDS
 from ingest.normalize import fold, has_diacritics
 
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
+WORD_RE = re.compile(r"\w+", re.UNICODE)
 MAX_N = 3
 
 
@@ -23,7 +23,7 @@ def written_forms(texts: list[str]) -> dict[str, str]:
     """Each folded 1-3 word sequence of the texts, and its most frequent written form."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
-        words = _WORD_RE.findall(text.lower())
+        words = WORD_RE.findall(text.lower())
         for n in range(1, MAX_N + 1):
             for i in range(len(words) - n + 1):
                 written = " ".join(words[i : i + n])
@@ -48,7 +48,7 @@ class DiacriticRestorer:
         """Restore marks only when the query has none; a query with marks is the user's own spelling."""
         if has_diacritics(query):
             return query
-        words = _WORD_RE.findall(query.lower())
+        words = WORD_RE.findall(query.lower())
         out: list[str] = []
         i = 0
         while i < len(words):

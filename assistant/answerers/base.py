@@ -17,7 +17,7 @@ from typing import Protocol
 from assistant.question import Question
 from ingest.facts import top_level
 from ingest.span_words import fact_words, section_words
-from ingest.tokens import token_set, words
+from ingest.tokens import token_set
 from ingest.types import (
     Evidence,
     Fact,
@@ -32,6 +32,8 @@ from ingest.types import (
 )
 from vectorstore.derived import fact_position
 from vectorstore.lexical import LexicalIndex
+from vectorstore.restore import MAX_N, written_forms
+from vectorstore.restore import WORD_RE as RUN_WORD_RE
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Library:
     reports: Mapping[str, ProcessedReport]
     idf_table: Mapping[str, float]
     fact_index: LexicalIndex | None = None  # the figures' words (vectorstore/derived.py); None: scan all
+    vocabulary: Mapping[str, str] | None = None  # the restorer's sequences (vectorstore/restore.py)
     _quote_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     # Tokens of older records' figures and sections, by the id of the record's object (held for the load).
     _span_words: dict[int, FactWords | SectionWords] = field(default_factory=dict, repr=False)
@@ -161,12 +164,24 @@ class Library:
 
     def writes(self, folded_words: str) -> bool:
         """Some report writes these words in a row (folded, whole words): a compound the segmenter joined
-        otherwise in the question than in the report ("lãnh đạo cụ thể" + "hóa") is still written there."""
-        return f" {folded_words} " in self._folded_text
+        otherwise in the question than in the report ("lãnh đạo cụ thể" + "hóa") is still written there.
+        Looked up in the restorer's table of every 1-3-word sequence (built once per change of the index,
+        where folding the whole archive per load took seconds); a longer run is taken as written when
+        each of its 3-word windows is."""
+        run = RUN_WORD_RE.findall(folded_words)
+        vocabulary = self.sequences
+        return bool(run) and all(
+            " ".join(run[i : i + MAX_N]) in vocabulary for i in range(max(1, len(run) - MAX_N + 1))
+        )
 
     @cached_property
-    def _folded_text(self) -> str:
-        return " " + " | ".join(" ".join(words(r.text)) for r in self.reports.values()) + " "
+    def sequences(self) -> Mapping[str, str]:
+        """Every folded 1-3-word sequence of the reports (to its written form): the index's, or made here."""
+        return (
+            self.vocabulary
+            if self.vocabulary is not None
+            else written_forms([r.text for r in self.reports.values()])
+        )
 
     @cached_property
     def idf(self) -> Callable[[str], float]:
@@ -175,14 +190,18 @@ class Library:
         table = self.idf_table
         return lambda token: max(0.1, table.get(token, ceiling))
 
-    def overlap(self, q: Question, text: str | AbstractSet[str]) -> float:
+    def overlap(
+        self, q: Question, text: str | AbstractSet[str], also: AbstractSet[str] = frozenset()
+    ) -> float:
         """3 × the IDF-weighted share of the question's content words found in a text or among its tokens
-        (3 when the question has none: nothing to miss)."""
+        (or among those and `also`'s), 3 when the question has none: nothing to miss."""
         weights, total = self._weights(q)
         if not total:
             return 3.0
         present = token_set(text) if isinstance(text, str) else text
-        return 3.0 * sum(weights[w] for w in weights.keys() & present) / total
+        # The question's few words looked up in the sets: this runs for every candidate figure.
+        found = sum(w for t, w in weights.items() if t in present or t in also)
+        return 3.0 * found / total
 
     def _weights(self, q: Question) -> tuple[dict[str, float], float]:
         """The question's content words with their IDF, and their sum: the last question's kept, as every
