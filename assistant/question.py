@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from itertools import dropwhile, takewhile
 
 from ingest.glossary import head_term, looks_english, translate_terms
@@ -34,7 +34,7 @@ from ingest.numbers import numbers_in
 from ingest.periods import YEAR_RE, single_years
 from ingest.tokens import segmented_words, spelled_out, words
 from ingest.types import Query, ReportMeta
-from vectorstore.scope import report_scope, strip_naming
+from vectorstore.scope import name_index, report_scope, strip_naming
 
 
 class QuestionKind(StrEnum):
@@ -58,6 +58,11 @@ class ReportsView:
 
     reports: Mapping[str, ReportMeta]
     known: Callable[[str], bool]
+
+    @cached_property
+    def names(self) -> dict[str, frozenset[str]]:
+        """The reports by the words of their issuing bodies' names (vectorstore/scope.py)."""
+        return name_index(self.reports)
 
 
 @dataclass(frozen=True)
@@ -465,9 +470,9 @@ def parse_question(
     implied = None
     if view is not None and len(view.reports) > 1 and not q.across_reports:
         # A follow-up naming a report is about it ("Còn Huyện ủy Tân Phước?"); else about the previous one's.
-        named = report_scope(q.text, dict(view.reports))
+        named = report_scope(q.text, view.reports, view.names)
         if not named and q.context:
-            named = report_scope(q.search_text, dict(view.reports))
+            named = report_scope(q.search_text, view.reports, view.names)
         implied = tuple(named) if named else None
     q = replace(q, user_scope=tuple(user_scope) if user_scope else None, implied_scope=implied)
     return replace(q, informative=informative_words(q, view))

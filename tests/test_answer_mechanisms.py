@@ -363,3 +363,47 @@ def test_a_plan_word_labelling_a_figure_of_its_own_leaves_later_figures_results(
         " đạt 113,5% chỉ tiêu (chỉ tiêu 1.100 đảng viên), trong đó đoàn viên chiếm ", " chỉ tiêu "
     )
     assert _governs(" phấn đấu đến năm 2030 thu nhập bình quân đạt ", " phấn đấu ")
+
+
+def test_sections_are_scored_in_the_reports_nearest_the_question_when_many_are_in_scope(
+    engine_on, monkeypatch
+):
+    """Beyond a bound of reports in scope, sections are scored only in the reports holding the sentences
+    search found nearest the question, nearest first: the cost stays bounded however large the archive."""
+    from assistant.answerers import sections
+    from ingest.types import Retrieval
+
+    engine = engine_on({"commune.txt": COMMUNE, "district.txt": DISTRICT, "ward.txt": WARD})
+    snap = engine._current()
+    q = engine._question(snap, "Những bài học kinh nghiệm rút ra là gì?", [], None)
+    keys = list(snap.library.reports)
+    found = Retrieval([], sentences={keys[0]: [(0, 10, 0.2)], keys[2]: [(0, 10, 0.9)]}, floor=0.1)
+    monkeypatch.setattr(sections, "SCORED_REPORTS", 1)
+    assert snap.sections._reports_to_score(q, found) == [keys[2]]
+    monkeypatch.setattr(sections, "SCORED_REPORTS", 2)
+    assert snap.sections._reports_to_score(q, found) == [keys[0], keys[2]]
+    monkeypatch.setattr(sections, "SCORED_REPORTS", 3)
+    assert snap.sections._reports_to_score(q, found) == keys
+
+
+def test_a_scope_holding_more_figures_than_the_bound_gives_its_figures_nearest_the_question(
+    engine_on, monkeypatch
+):
+    """A question scoped to reports holding more figures than the bound scores only those sharing most
+    words with it, from the scope's reports alone; within the bound, every figure of the scope."""
+    from assistant.answerers import base
+    from ingest.types import Retrieval
+
+    engine = engine_on({"commune.txt": COMMUNE, "district.txt": DISTRICT, "ward.txt": HAMLET_WARD})
+    snap = engine._current()
+    q = engine._question(snap, "Có bao nhiêu đảng viên được kết nạp?", [], None)
+    keys = list(snap.library.reports)
+    scope = [k for k in keys if snap.library.meta(k).doc != "district.txt"]
+    every = {key: snap.library.facts(key) for key in scope}
+    assert sum(map(len, every.values())) <= base.FACT_CANDIDATES
+    assert snap.library.candidate_facts(q, Retrieval([]), scope) == every
+    monkeypatch.setattr(base, "FACT_CANDIDATES", 2)
+    chosen = snap.library.candidate_facts(q, Retrieval([]), scope)
+    figures = [f for facts in chosen.values() for f in facts]
+    assert set(chosen) <= set(scope) and len(figures) == 2
+    assert all("kết nạp" in snap.library.text(f.doc_key)[f.sentence_start : f.sentence_end] for f in figures)

@@ -10,6 +10,7 @@ the scope is all reports (None). The vocabulary (provinces, kinds of body and re
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from ingest.glossary import looks_english, translate_terms
@@ -90,11 +91,32 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
     inside = {p + k for p, n in heads for k in range(1, n)}
     # ... and one made of such a kind alone ("huyện ủy") names no body in particular.
     kinds = {p + k for p, n in heads for k in range(n)}
+    starts: dict[str, list[int]] = {}
+    for p, word in enumerate(asked):
+        starts.setdefault(word, []).append(p)
     for i in (i for i in range(len(name)) if i not in inside):
-        for j in range(i + 2, len(name) + 1):
-            if any(w not in _GENERIC and i + k not in kinds for k, w in enumerate(name[i:j])):
-                at |= set(_found_at(asked, name[i:j]))
+        # The shortest run from here that names the body: two words or more, up to one that is neither a
+        # connector nor part of a kind of body; any longer run the question holds starts with it.
+        distinctive = next(
+            (m for m in range(i, len(name)) if name[m] not in _GENERIC and m not in kinds), None
+        )
+        if distinctive is None:
+            continue
+        run = name[i : max(i + 2, distinctive + 1)]
+        if len(run) < 2:
+            continue
+        at |= {p for p in starts.get(name[i], ()) if tuple(asked[p : p + len(run)]) == run}
     return sorted(at)
+
+
+def name_index(reports: Mapping[str, ReportMeta]) -> dict[str, frozenset[str]]:
+    """Each word of an issuing body's name to the reports whose name holds it: a question names a body only
+    by words of its name, so only the reports sharing one with it are matched (an archive has thousands)."""
+    index: dict[str, set[str]] = {}
+    for key, meta in reports.items():
+        for word in _name_words(meta):
+            index.setdefault(word, set()).add(key)
+    return {word: frozenset(keys) for word, keys in index.items()}
 
 
 def _in_passing(asked: list[str], at: list[int]) -> bool:
@@ -108,8 +130,13 @@ def _provinces_named(asked: list[str]) -> set[str]:
     return {name for name, pw in _PROVINCE_WORDS.items() if _contains(asked, pw)}
 
 
-def _years(meta: ReportMeta) -> set[str]:
-    return set(YEAR_RE.findall(meta.term + " " + meta.title))
+def _years(meta: ReportMeta) -> frozenset[str]:
+    return _years_in(meta.term + " " + meta.title)
+
+
+@lru_cache(maxsize=100_000)  # asked of every report for every question that names a year
+def _years_in(text: str) -> frozenset[str]:
+    return frozenset(YEAR_RE.findall(text))
 
 
 def _code(text: str) -> str:
@@ -129,14 +156,20 @@ def _documents_named(question: str, reports: dict[str, ReportMeta]) -> set[str]:
     }
 
 
-def report_scope(question: str, reports: dict[str, ReportMeta]) -> list[str] | None:
+def report_scope(
+    question: str,
+    reports: Mapping[str, ReportMeta],
+    names: Mapping[str, frozenset[str]] | None = None,
+) -> list[str] | None:
     """Keys of the reports the question names, or None when it names none: the best named, and the best
-    of each other body the question names, unless in passing ("trực thuộc Đảng ủy Khối")."""
+    of each other body the question names, unless in passing ("trực thuộc Đảng ủy Khối"). `names` is
+    the reports' name_index(), when kept."""
     folded = fold(question)
     asked = question_words(question)
     terms = {term_label(a, b) for a, b in TERM_RE.findall(folded)}
     provinces = _provinces_named(asked)
-    mentions = {key: at for key, meta in reports.items() if (at := body_named_at(asked, meta))}
+    sharing = reports if names is None else {k: reports[k] for w in set(asked) for k in names.get(w, ())}
+    mentions = {key: at for key, meta in sharing.items() if (at := body_named_at(asked, meta))}
     bodies = set(mentions)
     kinds = {kind for kind, patterns in _KIND_CUES.items() if any(p.search(folded) for p in patterns)}
     years = set(YEAR_RE.findall(folded))

@@ -8,7 +8,7 @@ order, then checks every number of the draft against what it cites (assistant/ci
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,7 +30,7 @@ from ingest.types import (
     Sentence,
     TableRow,
 )
-from vectorstore.derived import fact_position
+from vectorstore.derived import fact_id, fact_position
 from vectorstore.lexical import LexicalIndex
 from vectorstore.restore import MAX_N, written_forms
 from vectorstore.restore import WORD_RE as RUN_WORD_RE
@@ -214,23 +214,34 @@ class Library:
         self._last_weights = (q, weights, total)
         return weights, total
 
-    def candidate_facts(self, q: Question, found: Retrieval) -> dict[str, list[Fact]]:
-        """The figures an unscoped question may be answered by, per report in the library's order: those
-        whose words share most with the question's (at most FACT_CANDIDATES: the figure model then
-        scores a bounded number however large the archive), and those in sentences search found near it
-        in meaning. Every figure when the archive holds no more than that bound, or has no figures matrix."""
-        if self.fact_index is None or len(self.fact_index.ids) <= FACT_CANDIDATES:
-            return {key: self.facts(key) for key in self.reports}  # within the bound: every figure
+    def candidate_facts(
+        self, q: Question, found: Retrieval, within: Sequence[str] | None = None
+    ) -> dict[str, list[Fact]]:
+        """The figures a question may be answered by, per report (those `within`, or all) in order: those
+        whose words share most with the question's (at most FACT_CANDIDATES: the figure model then scores a
+        bounded number however large the archive or the scope), and those in sentences search found near
+        it in meaning. Every figure when the reports hold no more than that bound, or with no figures
+        matrix."""
+        keys = list(self.reports) if within is None else list(within)
+        held = len(self.fact_index.ids) if self.fact_index is not None and within is None else None
+        if held is None:
+            held = sum(len(self.reports[key].facts) for key in keys)
+        if self.fact_index is None or held <= FACT_CANDIDATES:
+            return {key: self.facts(key) for key in keys}  # within the bound: every figure
+        allowed = None
+        if within is not None:
+            allowed = {fact_id(key, i) for key in keys for i in range(len(self.reports[key].facts))}
         chosen: dict[str, set[int]] = {}
-        for fid, _score in self.fact_index.search(" ".join(q.informative), FACT_CANDIDATES):
+        for fid, _score in self.fact_index.search(" ".join(q.informative), FACT_CANDIDATES, allowed):
             key, position = fact_position(fid)
             chosen.setdefault(key, set()).add(position)
-        for key in found.sentences:
+        in_scope = set(keys)
+        for key in (k for k in found.sentences if k in in_scope):
             for position, fact in enumerate(self.reports[key].facts):
                 if found.meaning(key, fact.sentence_start, fact.sentence_end) > found.floor:
                     chosen.setdefault(key, set()).add(position)
         out: dict[str, list[Fact]] = {}
-        for key in self.reports:
+        for key in keys:
             if key in chosen:
                 record = self.reports[key].facts
                 facts = [record[i] for i in sorted(chosen[key])]

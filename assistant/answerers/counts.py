@@ -299,11 +299,8 @@ class CountAnswerer:
         """Each report's figures, best report first; without a named report, only reports whose figure
         counts the same thing (or answers the same verb) as the best one."""
         scope = list(q.scope) if q.scope else None
-        if scope:
-            best = [r for r in (self._report_figures(q, found, key) for key in scope) if r]
-        else:
-            candidates = self.lib.candidate_facts(q, found)
-            best = [r for key, fs in candidates.items() if (r := self._report_figures(q, found, key, fs))]
+        candidates = self.lib.candidate_facts(q, found, scope)
+        best = [r for key, fs in candidates.items() if (r := self._report_figures(q, found, key, fs))]
         best.sort(key=lambda r: -r[0])
         if best and not scope:
             best = [best[0]] + [(s, fs) for s, fs in best[1:] if any(self._on_topic(q, f) for f in fs)]

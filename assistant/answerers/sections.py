@@ -23,6 +23,7 @@ from ingest.types import Evidence, Retrieval, Section
 MIN_ITEMS = 2
 MAX_ITEMS = 12
 MAX_REPORTS = 3
+SCORED_REPORTS = 30  # a cost bound: more reports in scope than this, their sections scored in this many
 LEAD_WORDS = 30  # an item's first sentence longer than this is cut at its first ";" or ":"
 # ... unless its later clauses state figures ("85% chi bộ ...; trên 85% đảng viên ...; dưới 2%"): each is a
 # claim of its own (a list of targets), kept whole up to this length.
@@ -57,7 +58,7 @@ class SectionAnswerer:
         best first."""
         m = model("section")
         best: list[tuple[str, Section, float]] = []
-        for key in q.scope or list(self.lib.reports):
+        for key in self._reports_to_score(q, found):
             scored = [(m.probability(self.features(q, key, s, found)), s) for s in self.candidates(key)]
             if scored:
                 p, section = max(scored, key=lambda ps: ps[0])
@@ -65,6 +66,18 @@ class SectionAnswerer:
                     best.append((key, section, p))
         best.sort(key=lambda b: -b[2])
         return best[:1] if q.scope and len(q.scope) == 1 else best[:MAX_REPORTS]
+
+    def _reports_to_score(self, q: Question, found: Retrieval) -> list[str]:
+        """The reports in scope, or in a larger archive those holding the sentences nearest the question:
+        a section that answers shares its meaning, and scoring every report's sections grew with the
+        archive (a second a question at 100k chunks)."""
+        keys = q.scope or list(self.lib.reports)
+        if len(keys) <= SCORED_REPORTS:
+            return keys
+        nearest = {key: max(sim for *_, sim in spans) for key, spans in found.sentences.items() if spans}
+        ranked = sorted((k for k in keys if k in nearest), key=lambda k: -nearest[k])[:SCORED_REPORTS]
+        chosen = set(ranked)
+        return [k for k in keys if k in chosen]
 
     def candidates(self, key: str) -> list[Section]:
         """The sections of a report that may answer: a list of items, not headed by a sentence addressed
