@@ -98,18 +98,31 @@ def vietnamese_terms() -> tuple[tuple[str, str], ...]:
 
 def english_gloss(vietnamese: str) -> str | None:
     """The gloss of a Vietnamese term as written (marks and all: "nam" is not "năm")."""
-    key = _marked(vietnamese)
-    return next((gloss for vi, gloss in vietnamese_terms() if _marked(vi) == key), None)
+    return _glosses().get(_marked(vietnamese))
+
+
+@cache
+def _glosses() -> dict[str, str]:
+    """Each term as compared, to its gloss: the longest-first order's first, as every answer line asks."""
+    out: dict[str, str] = {}
+    for vi, gloss in vietnamese_terms():
+        out.setdefault(_marked(vi), gloss)
+    return out
 
 
 def english_participle(vietnamese: str) -> str | None:
     """How English says a Vietnamese verb after what it counts ("50 members expelled"): the first "-ed"
     phrase of its glossary entry (its gloss when it has none); None for a term not in the glossary."""
-    key = _marked(vietnamese)
+    return _participles().get(_marked(vietnamese))
+
+
+@cache
+def _participles() -> dict[str, str]:
+    out: dict[str, str] = {}
     for english, vi, gloss in GLOSSARY:
-        if key in (_marked(v) for v in vi.split("|")):
-            return next((p for p in english if p.endswith("ed")), gloss)
-    return None
+        for variant in vi.split("|"):
+            out.setdefault(_marked(variant), next((p for p in english if p.endswith("ed")), gloss))
+    return out
 
 
 def terms_in(text: str, in_order: bool = False) -> list[tuple[str, str]]:

@@ -42,8 +42,8 @@ EXACT_WITHIN = 40
 KEPT_REPORTS = 256  # reports whose vectors are kept for that, the least recently fetched dropped first
 # A larger scope takes the archive's nearest, as many as hold about OVER times the depth from the scope's
 # share of the archive, and keeps the scope's: exactly the scope's nearest, down to the farthest taken
-# (up to 8,000 cost ~30 ms at 100k chunks, measured). Only if fewer than half the depth remain, or more
-# would have to be taken, is Chroma's filter asked.
+# (up to 8,000 cost ~30 ms at 100k chunks, measured). Only if fewer than half the depth remain of as many
+# as were asked, or more would have to be taken, is Chroma's filter asked.
 OVER = 1.5
 OVERFETCH_MAX = 8000
 
@@ -166,8 +166,9 @@ class HybridSearcher:
         taken = int(k * OVER / share) if share else OVERFETCH_MAX + 1
         if taken <= OVERFETCH_MAX:
             wanted = set(scope)
-            kept = [(vid, s) for vid, s in search(vector, taken) if vid.split(":", 1)[0] in wanted]
-            if len(kept) >= k // 2:
+            hits = search(vector, taken)
+            kept = [(vid, s) for vid, s in hits if vid.split(":", 1)[0] in wanted]
+            if len(kept) >= k // 2 or len(hits) < taken:  # fewer than asked: the filter finds no more
                 return kept[:k]
         return search(vector, k, scope)
 

@@ -169,7 +169,11 @@ def report_scope(
     terms = {term_label(a, b) for a, b in TERM_RE.findall(folded)}
     provinces = _provinces_named(asked)
     sharing = reports if names is None else {k: reports[k] for w in set(asked) for k in names.get(w, ())}
-    mentions = {key: at for key, meta in sharing.items() if (at := body_named_at(asked, meta))}
+    named_at: dict[str, list[int]] = {}  # by issuing body: a body issues many reports over the years
+    for meta in sharing.values():
+        if meta.issuing_body not in named_at:
+            named_at[meta.issuing_body] = body_named_at(asked, meta)
+    mentions = {key: at for key, meta in sharing.items() if (at := named_at[meta.issuing_body])}
     bodies = set(mentions)
     kinds = {kind for kind, patterns in _KIND_CUES.items() if any(p.search(folded) for p in patterns)}
     years = set(YEAR_RE.findall(folded))
@@ -186,11 +190,12 @@ def report_scope(
         score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
         scores[key] = score
     scope = _best(scores)
+    chosen = {(reports[b].issuing_body, reports[b].province): reports[b] for b in scope}.values()
     others = {
         k: s
         for k, s in scores.items()
         if k in bodies
-        and not any(_same_body(reports[k], reports[b], provinces) for b in scope)
+        and not any(_same_body(reports[k], b, provinces) for b in chosen)
         and not _in_passing(asked, mentions[k])
     }
     return sorted(scope + _best(others)) or None
@@ -214,12 +219,17 @@ def scope_phrases(metas: list[ReportMeta]) -> list[tuple[str, ...]]:
     """How a question names the reports in scope: any run of three or more words of the issuing body's
     name ("Đảng bộ Sở Khoa học và Công nghệ", "Sở Khoa học ...", "Đảng bộ Khối"), and the province."""
     phrases: set[tuple[str, ...]] = set()
-    for meta in metas:
-        body = tuple(words(meta.issuing_body))
-        n = len(body)
-        phrases |= {body[i:j] for i in range(n) for j in range(i + MIN_NAMING_WORDS, n + 1)}
-        phrases.add(tuple(fold(meta.province).split()))
+    for body, province in {(meta.issuing_body, meta.province) for meta in metas}:
+        phrases |= _naming_phrases(body, province)
     return sorted((p for p in phrases if p), key=len, reverse=True)
+
+
+@lru_cache(maxsize=10_000)  # a scope may hold hundreds of reports of a few bodies
+def _naming_phrases(issuing_body: str, province: str) -> frozenset[tuple[str, ...]]:
+    body = tuple(words(issuing_body))
+    n = len(body)
+    runs = {body[i:j] for i in range(n) for j in range(i + MIN_NAMING_WORDS, n + 1)}
+    return frozenset(runs | {tuple(fold(province).split())})
 
 
 def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:

@@ -65,6 +65,7 @@ class Library:
     fact_index: LexicalIndex | None = None  # the figures' words (vectorstore/derived.py); None: scan all
     vocabulary: Mapping[str, str] | None = None  # the restorer's sequences (vectorstore/restore.py)
     _quote_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    _top_by_sentence: dict[str, dict[tuple[int, int], list[Fact]]] = field(default_factory=dict, repr=False)
     # Tokens of older records' figures and sections, by the id of the record's object (held for the load).
     _span_words: dict[int, FactWords | SectionWords] = field(default_factory=dict, repr=False)
     _last_weights: tuple[Question, dict[str, float], float] | None = field(default=None, repr=False)
@@ -148,6 +149,18 @@ class Library:
         if i >= 0 and offset < sentences[i].end:
             return sentences[i].start, sentences[i].end
         return offset, offset
+
+    def top_facts_beside(self, fact: Fact) -> list[Fact]:
+        """The totals and stand-alone figures of the figure's sentence (itself among them when it is one),
+        in the report's order: asked of each figure an answer gives, looked up, not scanned."""
+        key = fact.doc_key
+        by_sentence = self._top_by_sentence.get(key)
+        if by_sentence is None:
+            by_sentence = {}
+            for other in self.top_facts[key]:
+                by_sentence.setdefault(self.sentence_of(key, other.start), []).append(other)
+            self._top_by_sentence[key] = by_sentence
+        return by_sentence.get(self.sentence_of(key, fact.start), [])
 
     def same_sentence(self, a: Fact, b: Fact) -> bool:
         return a.doc_key == b.doc_key and self.sentence_of(a.doc_key, a.start) == self.sentence_of(

@@ -120,6 +120,7 @@ class CountAnswerer:
     def __init__(self, library: Library) -> None:
         self.lib = library
         self._traits: dict[str, dict[int, object]] = {}  # _once_per_figure's
+        self._last_owned: tuple[Question, frozenset[str]] | None = None
 
     def answer(self, q: Question, found: Retrieval) -> Draft | None:
         best = found.figures if found.figures is not None else self.best_figures(q, found)
@@ -270,8 +271,8 @@ class CountAnswerer:
         threshold = model("figure").threshold
         share = self._share_of(fact)
         found: list[Fact] = []
-        for other in self.lib.top_facts[fact.doc_key]:
-            if other in chosen or other in found or other is share or not self.lib.same_sentence(fact, other):
+        for other in self.lib.top_facts_beside(fact):
+            if other in chosen or other in found or other is share:
                 continue
             if any(p.value == fact.value for p in other.breakdown) or not scores(other):
                 continue  # the total the chosen figure is part of, or a figure that never answers
@@ -331,8 +332,19 @@ class CountAnswerer:
         năm 2020"), a year that is one report's own year (its annual report) is said of that report only."""
         if q.kind is not QuestionKind.COMPARISON or not q.scope or len(q.scope) < 2:
             return q.years
-        owned = {self.lib.meta(key).term for key in q.scope} & set(q.years)
+        owned = self._owned_years(q)
         return q.years if term in owned else tuple(y for y in q.years if y not in owned)
+
+    def _owned_years(self, q: Question) -> frozenset[str]:
+        """The years asked that are some report's own in scope: the last question's kept, as each of its
+        figures asks (a scope may hold hundreds of reports)."""
+        last = self._last_owned  # read once: another thread may be answering another question
+        if last is None or last[0] is not q:
+            last = self._last_owned = (
+                q,
+                frozenset({self.lib.meta(k).term for k in q.scope or ()} & set(q.years)),
+            )
+        return last[1]
 
     def _lines(self, q: Question, best: list[tuple[float, list[Fact]]], found: Retrieval) -> Draft:
         """One line per report (its figures, each sentence cited), and for a comparison what it computes.
