@@ -42,10 +42,10 @@ EXACT_WITHIN = 40
 KEPT_REPORTS = 256  # reports whose vectors are kept for that, the least recently fetched dropped first
 # A larger scope takes the archive's nearest, as many as hold about OVER times the depth from the scope's
 # share of the archive, and keeps the scope's: exactly the scope's nearest, down to the farthest taken
-# (up to 8,000 cost ~30 ms at 100k chunks, measured). Only if fewer than half the depth remain of as many
-# as were asked, or more would have to be taken, is Chroma's filter asked.
+# (8,000 cost ~30 ms at 100k chunks, 20,000 ~70 ms, the filter 70-150 ms: measured). Only if fewer than
+# half the depth remain of as many as were asked, or more would have to be taken, is Chroma's filter asked.
 OVER = 1.5
-OVERFETCH_MAX = 8000
+OVERFETCH_MAX = 16_000
 
 
 class ReportVectors(NamedTuple):

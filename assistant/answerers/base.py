@@ -212,9 +212,14 @@ class Library:
         if not total:
             return 3.0
         present = token_set(text) if isinstance(text, str) else text
-        # The question's few words looked up in the sets: this runs for every candidate figure.
-        found = sum(w for t, w in weights.items() if t in present or t in also)
-        return 3.0 * found / total
+        # The question's few words looked up in the sets: this runs for every candidate figure, most of
+        # which hold none of them.
+        hit = weights.keys() & present
+        if also:
+            hit |= weights.keys() & also
+        if not hit:
+            return 0.0
+        return 3.0 * sum(w for t, w in weights.items() if t in hit) / total
 
     def _weights(self, q: Question) -> tuple[dict[str, float], float]:
         """The question's content words with their IDF, and their sum: the last question's kept, as every

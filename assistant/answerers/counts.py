@@ -217,14 +217,17 @@ class CountAnswerer:
         """ "09 đồng chí" may answer "bao nhiêu thành viên": reports count people as "đồng chí"."""
         return _folded(fact.unit) in _PEOPLE_UNITS and any(u in _PERSON_NOUNS for u in q.units)
 
-    @staticmethod
-    def _named_in_question(q: Question, fact: Fact) -> bool:
+    def _named_in_question(self, q: Question, fact: Fact) -> bool:
         """The question names what this figure counts ("... hộ nghèo và hộ cận nghèo?")."""
-        counted = [w for w in words(fact.subject) if w not in STOPWORDS]
+        counted = self._counted_words(fact)
         if len(counted) <= len(fact.unit.split()):
             return False  # just the unit ("đảng viên"): every question about members names it
         asked = set(q.words)
         return sum(w in asked for w in counted) >= 0.6 * len(counted)
+
+    @_once_per_figure
+    def _counted_words(self, fact: Fact) -> tuple[str, ...]:
+        return tuple(w for w in words(fact.subject) if w not in STOPWORDS)
 
     @staticmethod
     def _unit_hit(q: Question, fact: Fact) -> bool:
@@ -476,6 +479,7 @@ class CountAnswerer:
         ]
         return same if len(same) > 1 and len({f.unit for f in same}) > 1 else [fact]
 
+    @_once_per_figure
     def _share_of(self, fact: Fact) -> Fact | None:
         """ "17 đồng chí (chiếm 21,5%)": the share stated right after a count belongs to it."""
         if fact.unit == "%":
