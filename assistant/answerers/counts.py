@@ -120,6 +120,7 @@ class CountAnswerer:
     def __init__(self, library: Library) -> None:
         self.lib = library
         self._traits: dict[str, dict[int, object]] = {}  # _once_per_figure's
+        self._sentence_qualifiers: dict[tuple[str, int, int, str], frozenset[tuple[str, str]]] = {}
         self._last_owned: tuple[Question, frozenset[str]] | None = None
 
     def answer(self, q: Question, found: Retrieval) -> Draft | None:
@@ -172,12 +173,16 @@ class CountAnswerer:
 
     @_once_per_figure
     def _qualifiers(self, fact: Fact) -> frozenset[tuple[str, str]]:
-        clause = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
-        return qualified(words(f"{clause} {fact.section}"))
+        # Those of its sentence under its heading, read once for all the sentence's figures.
+        where = (fact.doc_key, fact.sentence_start, fact.sentence_end, fact.section)
+        if where not in self._sentence_qualifiers:
+            clause = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
+            self._sentence_qualifiers[where] = qualified(words(f"{clause} {fact.section}"))
+        return self._sentence_qualifiers[where]
 
     @_once_per_figure
     def _is_total(self, fact: Fact) -> bool:
-        return fact in self.lib.top_facts[fact.doc_key]
+        return fact in self.lib.top_facts_beside(fact)
 
     @_once_per_figure
     def _planned(self, fact: Fact) -> bool:
