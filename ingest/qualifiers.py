@@ -12,10 +12,15 @@ REACH = 2  # the qualified word stands this close after its qualifier ("sau khi 
 _FUNCTION_WORDS = STOPWORDS | ENGLISH_STOPWORDS
 
 
-def _side(word: str) -> str | None:
-    if word in OPPOSED_QUALIFIERS:
-        return word
-    return next((side for side, (_, english) in OPPOSED_QUALIFIERS.items() if word in english), None)
+@lru_cache(maxsize=1)
+def _sides() -> dict[str, str]:
+    """Each qualifier word, Vietnamese or English, to its side: looked up for every word of every figure's
+    sentence. A Vietnamese qualifier is its own side; an English one the first side listing it."""
+    sides = {word: word for word in OPPOSED_QUALIFIERS}
+    for side, (_, english) in OPPOSED_QUALIFIERS.items():
+        for word in english:
+            sides.setdefault(word, side)
+    return sides
 
 
 def qualified(folded_words: Sequence[str]) -> frozenset[tuple[str, str]]:
@@ -26,8 +31,9 @@ def qualified(folded_words: Sequence[str]) -> frozenset[tuple[str, str]]:
 @lru_cache(maxsize=4096)  # a question's words are read once per figure it is weighed against
 def _qualified(folded_words: tuple[str, ...]) -> frozenset[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
+    sides = _sides()
     for i, word in enumerate(folded_words):
-        side = _side(word)
+        side = sides.get(word)
         if side is None:
             continue
         after = [w for w in folded_words[i + 1 : i + 2 + REACH] if w not in _FUNCTION_WORDS]

@@ -113,6 +113,11 @@ class FigureScores:
         return known
 
 
+@lru_cache(maxsize=20_000)  # a heading is over many sentences
+def _heading_words(section: str) -> tuple[str, ...]:
+    return tuple(words(section))
+
+
 class CountAnswerer:
     """Counts from the numeric facts: each report's best figure for what the question counts, with its
     breakdown, share and target; the other figures of the same sentence the question also asks for."""
@@ -177,7 +182,7 @@ class CountAnswerer:
         where = (fact.doc_key, fact.sentence_start, fact.sentence_end, fact.section)
         if where not in self._sentence_qualifiers:
             clause = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
-            self._sentence_qualifiers[where] = qualified(words(f"{clause} {fact.section}"))
+            self._sentence_qualifiers[where] = qualified((*words(clause), *_heading_words(fact.section)))
         return self._sentence_qualifiers[where]
 
     @_once_per_figure
