@@ -4,7 +4,7 @@ or section says "trước hợp nhất" does not answer it, though every word bu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ingest.lexicon import ENGLISH_STOPWORDS, OPPOSED_QUALIFIERS, STOPWORDS
 
@@ -12,7 +12,7 @@ REACH = 2  # the qualified word stands this close after its qualifier ("sau khi 
 _FUNCTION_WORDS = STOPWORDS | ENGLISH_STOPWORDS
 
 
-@lru_cache(maxsize=1)
+@cache
 def _sides() -> dict[str, str]:
     """Each qualifier word, Vietnamese or English, to its side: looked up for every word of every figure's
     sentence. A Vietnamese qualifier is its own side; an English one the first side listing it."""

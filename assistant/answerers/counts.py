@@ -176,7 +176,6 @@ class CountAnswerer:
             "planned": float(not q.wants_target and planned),
         }
 
-    @_once_per_figure
     def _qualifiers(self, fact: Fact) -> frozenset[tuple[str, str]]:
         # Those of its sentence under its heading, read once for all the sentence's figures.
         where = (fact.doc_key, fact.sentence_start, fact.sentence_end, fact.section)
