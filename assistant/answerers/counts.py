@@ -8,7 +8,7 @@ from functools import lru_cache, wraps
 from typing import TypeVar
 
 from assistant.answerers.base import Draft, Library
-from assistant.answerers.model import logit, model
+from assistant.answerers.model import expit, logit, model
 from assistant.labels import answer_label, kind_name
 from assistant.question import Question, QuestionKind
 from assistant.wording import approximate, count_word, english_word, gloss, phrase
@@ -98,19 +98,50 @@ def _table_line(meta: ReportMeta, figures: str, lang: str) -> str:
     return "| " + " | ".join(collapse_spaces(c).replace("|", "/") for c in cells) + " |"
 
 
+Features = dict[str, float]
+
+
 class FigureScores:
     """Each figure's probability of answering, computed when first asked for: the best figure's sentence
-    companions are scored, not every figure of the report."""
+    companions are scored, not every figure of the report. A figure is first read for its cheap features;
+    when even the highest values of the others could not lift it to the level asked, it is not read
+    further (most candidates of a large archive: their words are few of the question's)."""
 
-    def __init__(self, score: Callable[[Fact], float]) -> None:
-        self._score = score
+    def __init__(
+        self,
+        first: Callable[[Fact], Features | None],
+        rest: Callable[[Fact, Features], Features],
+        highest: Callable[[Features], Features],
+    ) -> None:
+        self._first, self._rest, self._highest = first, rest, highest  # first: None never answers
+        self._model = model("figure")
         self._known: dict[int, float] = {}
+        self._firsts: dict[int, Features | None] = {}
+
+    def _first_of(self, fact: Fact) -> Features | None:
+        if id(fact) not in self._firsts:
+            self._firsts[id(fact)] = self._first(fact)
+        return self._firsts[id(fact)]
 
     def __call__(self, fact: Fact) -> float:
         known = self._known.get(id(fact))
         if known is None:
-            known = self._known[id(fact)] = self._score(fact)
+            first = self._first_of(fact)
+            known = 0.0 if first is None else self._model.probability(first | self._rest(fact, first))
+            self._known[id(fact)] = known
         return known
+
+    def never(self, fact: Fact) -> bool:
+        """The figure never answers the question (its probability is 0)."""
+        return self._first_of(fact) is None
+
+    def reaches(self, fact: Fact, level: float) -> bool:
+        """The figure's probability is at least `level` (> 0); read in full only when it may be."""
+        if id(fact) not in self._known:
+            first = self._first_of(fact)
+            if first is None or self._model.ceiling(first, self._highest(first)) < level:
+                return False
+        return self(fact) >= level
 
 
 @lru_cache(maxsize=20_000)  # a heading is over many sentences
@@ -151,11 +182,16 @@ class CountAnswerer:
             return not self._tells_of(fact, q.predicates)
         return False
 
-    def features(self, q: Question, fact: Fact, found: Retrieval) -> dict[str, float]:
+    def features(self, q: Question, fact: Fact, found: Retrieval) -> Features:
         """What the figure model weighs: the verb and the thing counted, the question's words around the
         figure (its clause, its section, what it counts), its meaning, and what the question asks for."""
+        first = self._first_features(q, fact, found)
+        return first | self._further_features(q, fact, first)
+
+    def _first_features(self, q: Question, fact: Fact, found: Retrieval) -> Features:
+        """The features cheap to read, and the question's words among all the figure's ("near"), which
+        bounds those among its clause and among what it counts."""
         words = self.lib.fact_words(fact)
-        context, counted = token_set_of(words.context), token_set_of(words.counted)
         unit = bool(q.units) and self._unit_hit(q, fact)
         planned = self._planned(fact)
         people = bool(q.units) and not unit and self._people_for_people(q, fact)
@@ -164,17 +200,28 @@ class CountAnswerer:
             "unit": float(unit),
             "people": float(people),
             "unit_miss": float(bool(q.units) and not unit and not people),
-            "context": self.lib.overlap(q, context) / 3.0,
-            "counted": self.lib.overlap(q, counted) / 3.0,
-            "near": self.lib.overlap(q, context, counted) / 3.0,
-            "total": float(self._is_total(fact)),
+            "near": self.lib.overlap(q, token_set_of(words.context), token_set_of(words.counted)) / 3.0,
             "target": float(q.wants_target and (fact.target is not None or planned)),
             "list": float(q.wants_list and len(self._siblings(fact)) > 1),
             "meaning": found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end),
-            "local": self.lib.overlap(q, token_set_of(words.local)) / 3.0,
-            "opposed": float(opposed(qualified(q.words), self._qualifiers(fact))),
             "planned": float(not q.wants_target and planned),
         }
+
+    def _further_features(self, q: Question, fact: Fact, first: Features) -> Features:
+        words = self.lib.fact_words(fact)
+        return {
+            "context": self.lib.overlap(q, token_set_of(words.context)) / 3.0 if first["near"] else 0.0,
+            "counted": self.lib.overlap(q, token_set_of(words.counted)) / 3.0 if first["near"] else 0.0,
+            "total": float(self._is_total(fact)),
+            "local": self.lib.overlap(q, token_set_of(words.local)) / 3.0,
+            "opposed": float(opposed(qualified(q.words), self._qualifiers(fact))),
+        }
+
+    @staticmethod
+    def _highest_further(first: Features) -> Features:
+        """The most the further features can be: the question's words among a part of the figure's words
+        are at most those among all of them; the rest are shares and flags (at most 1)."""
+        return {"context": first["near"], "counted": first["near"], "total": 1.0, "local": 1.0, "opposed": 1.0}
 
     def _qualifiers(self, fact: Fact) -> frozenset[tuple[str, str]]:
         # Those of its sentence under its heading, read once for all the sentence's figures.
@@ -202,6 +249,13 @@ class CountAnswerer:
         if self.excluded(q, fact):
             return 0.0
         return model("figure").probability(self.features(q, fact, found))
+
+    def _figure_scores(self, q: Question, found: Retrieval) -> FigureScores:
+        return FigureScores(
+            lambda f: None if self.excluded(q, f) else self._first_features(q, f, found),
+            lambda f, first: self._further_features(q, f, first),
+            self._highest_further,
+        )
 
     @staticmethod
     def _does(fact: Fact, key: str) -> bool:
@@ -254,8 +308,8 @@ class CountAnswerer:
         khẩu") or the list it belongs to."""
         facts = self.lib.facts(key) if candidates is None else candidates
         threshold = model("figure").threshold
-        scores = FigureScores(lambda f: self._fact_score(q, f, found))
-        ranked = sorted((f for f in facts if scores(f) >= threshold), key=lambda f: -scores(f))
+        scores = self._figure_scores(q, found)
+        ranked = sorted((f for f in facts if scores.reaches(f, threshold)), key=lambda f: -scores(f))
         if not ranked:
             return None
         fact = ranked[0]
@@ -269,7 +323,9 @@ class CountAnswerer:
         if several and not (q.wants_target and fact.target is not None):
             # Compared with a target: no other side. The threshold decides whether the report answers at
             # all; another side need only be close to its best figure.
-            sides = sorted((f for f in facts if scores(f) > 0), key=lambda f: -scores(f))
+            # Only figures this close can be sides (_other_sides).
+            close = expit(logit(top) - CLOSE_SIDES)
+            sides = sorted((f for f in facts if scores.reaches(f, close)), key=lambda f: -scores(f))
             for side in self._other_sides(fact, chosen, sides, scores):
                 chosen.append(side)  # with the figures of its sentence asked for, as the best one has
                 chosen += self._companions(q, side, chosen, scores)
@@ -279,17 +335,15 @@ class CountAnswerer:
     def _companions(self, q: Question, fact: Fact, chosen: list[Fact], scores: FigureScores) -> list[Fact]:
         """The other figures of the figure's sentence the question also asks for ("bao nhiêu hộ và nhân
         khẩu"): nearly as good as the figure, named by the question, or any when it asks for several."""
-        top = scores(fact)
-        threshold = model("figure").threshold
+        near_top = max(model("figure").threshold, expit(logit(scores(fact)) - CLOSE_FIGURES))
         share = self._share_of(fact)
         found: list[Fact] = []
         for other in self.lib.top_facts_beside(fact):
             if other in chosen or other in found or other is share:
                 continue
-            if any(p.value == fact.value for p in other.breakdown) or not scores(other):
+            if any(p.value == fact.value for p in other.breakdown) or scores.never(other):
                 continue  # the total the chosen figure is part of, or a figure that never answers
-            close = scores(other) >= threshold and logit(scores(other)) >= logit(top) - CLOSE_FIGURES
-            if close or q.wants_several or self._named_in_question(q, other):
+            if scores.reaches(other, near_top) or q.wants_several or self._named_in_question(q, other):
                 found.append(other)
         return found
 

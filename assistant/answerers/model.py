@@ -26,7 +26,19 @@ class Model:
         z = self.bias + sum(
             w * float(values.get(name, 0.0)) for name, w in zip(self.features, self.weights, strict=True)
         )
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return expit(z)
+
+    def ceiling(self, known: Mapping[str, float], highest: Mapping[str, float]) -> float:
+        """The highest probability the features can give: those `known` as they are, each other one at
+        the end of its range [0, highest] that raises it most."""
+        z = self.bias
+        for name, w in zip(self.features, self.weights, strict=True):
+            z += w * known[name] if name in known else max(0.0, w * highest[name])
+        return expit(z)
+
+
+def expit(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def logit(p: float) -> float:
