@@ -35,7 +35,7 @@ class DocumentAnswerer:
         """(score, sentence, number) of the best sentence citing a document of the kind asked: the question's
         words in it (0–3) plus its meaning on the scale of what search found (0–3)."""
         known = {_plain(c) for c in re.findall(r"\S+", q.text)}
-        candidates = []
+        candidates: list[tuple[float, int, Evidence, str]] = []  # (meaning part, order, sentence, number)
         for key in self._reports(q, found):
             text = self.lib.text(key)
             if key not in self._codes:
@@ -46,10 +46,18 @@ class DocumentAnswerer:
                 if _plain(code) in known:
                     continue
                 start, end = _clause(text, *self.lib.sentence_of(key, a), a)
-                sentence = text[start:end]
-                score = self.lib.overlap(q, sentence) + 3.0 * found.relative_meaning(key, start, end)
-                candidates.append((score, Evidence(key, start, end, ""), code))
-        return max(candidates, key=lambda c: c[0], default=None)
+                meaning = 3.0 * found.relative_meaning(key, start, end)
+                candidates.append((meaning, len(candidates), Evidence(key, start, end, ""), code))
+        # Nearest in meaning first; the words (0-3) are read only while they could still lift a sentence
+        # above the best so far. The first of equal scores wins, as in the order they were found.
+        best: tuple[float, int, Evidence, str] | None = None
+        for meaning, order, ev, code in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            if best is not None and meaning + 3.0 < best[0]:
+                break
+            score = self.lib.overlap(q, self.lib.text(ev.doc_key)[ev.start : ev.end]) + meaning
+            if best is None or score > best[0] or (score == best[0] and order < best[1]):
+                best = (score, order, ev, code)
+        return None if best is None else (best[0], best[2], best[3])
 
     def _reports(self, q: Question, found: Retrieval) -> list[str]:
         if q.scope:
