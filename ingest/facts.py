@@ -478,5 +478,13 @@ def top_level(facts: list[Fact]) -> list[Fact]:
 def predicate_matches(fact_predicate: str, key: str) -> bool:
     """Whether a fact's surface predicate answers a question about canonical `key` (a reprimand is a
     discipline)."""
+    return key in answered_predicates(fact_predicate)
+
+
+def answered_predicates(fact_predicate: str) -> tuple[str, ...]:
+    """The canonical keys a fact's surface predicate answers: its own and its parent's."""
     canon = canonical_predicate(fact_predicate)
-    return bool(canon) and (canon == key or PREDICATE_PARENT.get(canon) == key)
+    if not canon:
+        return ()
+    parent = PREDICATE_PARENT.get(canon)
+    return (canon, parent) if parent else (canon,)

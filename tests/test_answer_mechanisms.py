@@ -286,18 +286,33 @@ Cơ quan có 30 đồng chí làm công tác chuyên môn.
 """
 
 
+def _script_figure_scores(monkeypatch, scripted: dict[float, float]) -> None:
+    """Each figure's probability scripted by its value, through the answerer's own scoring."""
+    from assistant.answerers.counts import CountAnswerer, FigureScores
+    from assistant.answerers.model import Model, logit, model
+
+    fitted = Model(("scripted",), (1.0,), 0.0, model("figure").threshold)
+    monkeypatch.setattr(
+        CountAnswerer,
+        "_figure_scores",
+        lambda self, q, found: FigureScores(
+            lambda f: {"scripted": logit(scripted[f.value])}, lambda f, first: {}, lambda first: {}, fitted
+        ),
+    )
+
+
 def test_a_side_of_a_comparison_need_only_be_close_to_the_best_figure(engine_on, monkeypatch):
     """The figure model's threshold decides whether a report answers; another side of a comparison in
     the same report joins when its score is close to the best one's, even below the threshold. (The
     model's scores are scripted here: the mechanism is what is tested, not the fit.)"""
-    from assistant.answerers.counts import CLOSE_SIDES, CountAnswerer
+    from assistant.answerers.counts import CLOSE_SIDES
     from assistant.answerers.model import logit, model
 
     threshold = model("figure").threshold
     best, close = threshold + 0.3, threshold - 0.1
     far = 1 / (1 + math.exp(CLOSE_SIDES + 1 - logit(best)))  # farther from the best than CLOSE_SIDES
     scripted = {7.0: best, 11.0: close, 30.0: far}
-    monkeypatch.setattr(CountAnswerer, "_fact_score", lambda self, q, fact, found: scripted[fact.value])
+    _script_figure_scores(monkeypatch, scripted)
     engine = engine_on({"build.txt": MERGED})
     answer = engine.ask("Trước và sau hợp nhất, Ban Chấp hành có bao nhiêu ủy viên, chênh lệch bao nhiêu?")
     values = [value for value, *_ in numbers_in(answer.text)]
@@ -320,14 +335,14 @@ def test_each_side_of_a_comparison_brings_the_figures_of_its_sentence_asked_for(
     """Two things compared in two sentences: each side is given with the other figures of its sentence
     that are nearly as good as that side's own figure, as the best side is. (Scores scripted: the other
     side's figures are close to each other but far from the best one.)"""
-    from assistant.answerers.counts import CLOSE_FIGURES, CountAnswerer
+    from assistant.answerers.counts import CLOSE_FIGURES
     from assistant.answerers.model import logit
 
     best, mate, side = 0.95, 0.93, 0.80
     side_mate = 1 / (1 + math.exp(-(logit(side) - CLOSE_FIGURES / 2)))
     assert logit(best) - logit(side_mate) > CLOSE_FIGURES  # not close to the best figure (the case tested)
     scripted = {6.0: best, 45.0: mate, 5.0: side, 40.0: side_mate}
-    monkeypatch.setattr(CountAnswerer, "_fact_score", lambda self, q, fact, found: scripted[fact.value])
+    _script_figure_scores(monkeypatch, scripted)
     engine = engine_on({"justice.txt": RATED})
     answer = engine.ask(
         "Số chi bộ và đảng viên hoàn thành xuất sắc nhiệm vụ năm 2023 so với năm 2024 thế nào?"
@@ -407,3 +422,71 @@ def test_a_scope_holding_more_figures_than_the_bound_gives_its_figures_nearest_t
     figures = [f for facts in chosen.values() for f in facts]
     assert set(chosen) <= set(scope) and len(figures) == 2
     assert all("kết nạp" in snap.library.text(f.doc_key)[f.sentence_start : f.sentence_end] for f in figures)
+
+
+def test_every_figure_stated_with_the_verb_asked_is_a_candidate_beyond_the_bound(engine_on, monkeypatch):
+    """When the verb asked decides which figures may answer, every figure stated with it is a candidate,
+    however few of the question's other words it shares: a table across the archive misses no report."""
+    from assistant.answerers import base
+    from ingest.facts import predicate_matches
+    from ingest.types import Retrieval
+
+    engine = engine_on({"commune.txt": COMMUNE, "district.txt": DISTRICT, "ward.txt": HAMLET_WARD})
+    snap = engine._current()
+    q = engine._question(snap, "Có bao nhiêu đảng viên được kết nạp?", [], None)
+    assert q.predicates and snap.counts._verb_decides(q)
+    doing = {
+        (key, f.start)
+        for key in snap.library.reports
+        for f in snap.library.facts(key)
+        if f.predicate and any(predicate_matches(f.predicate, verb) for verb in q.predicates)
+    }
+    assert len({key for key, _ in doing}) >= 2  # in more reports than the bound below lets through
+    monkeypatch.setattr(base, "FACT_CANDIDATES", 1)
+    bounded = snap.library.candidate_facts(q, Retrieval([]))
+    assert sum(map(len, bounded.values())) < len(doing)  # without the verb's figures, some are missed
+    chosen = snap.library.candidate_facts(q, Retrieval([]), None, q.predicates)
+    assert doing <= {(key, f.start) for key, facts in chosen.items() for f in facts}
+    answered = {fs[0].doc_key for _, fs in snap.counts.best_figures(q, Retrieval([]))}
+    assert {key for key, _ in doing} <= answered
+
+
+def test_a_figure_is_read_further_only_when_its_ceiling_could_reach_the_level():
+    """Figures are scored in two stages: the second (dearer) one is read only when the model's highest
+    possible probability, from the first stage's features and the highest values of the others, reaches
+    the level asked; the decision is the same as scoring every figure in full."""
+    import itertools
+
+    from assistant.answerers.counts import FigureScores
+    from assistant.answerers.model import Model
+    from ingest.types import Fact
+
+    fitted = Model(("cheap", "dear", "penalty"), (2.0, 3.0, -1.0), -3.0, 0.5)
+    # (cheap, dear as a share of its highest, which is the cheap one's value; penalty)
+    cases = list(itertools.product([0.0, 0.25, 0.5, 1.0], [0.0, 0.5, 1.0], [0.0, 1.0]))
+    figures = [Fact("r", float(i), "", "", "", i, i + 1, 0, 1) for i in range(len(cases))]
+    read: list[float] = []
+
+    def first(fact: Fact) -> dict[str, float]:
+        return {"cheap": cases[int(fact.value)][0]}
+
+    def rest(fact: Fact, known: dict[str, float]) -> dict[str, float]:
+        read.append(fact.value)
+        cheap, share, penalty = cases[int(fact.value)]
+        return {"dear": share * cheap, "penalty": penalty}
+
+    def highest(known: dict[str, float]) -> dict[str, float]:
+        return {"dear": known["cheap"], "penalty": 1.0}
+
+    for level in (0.2, 0.5, 0.8):
+        full = FigureScores(first, rest, highest, fitted)
+        expected = [full(f) >= level for f in figures]
+        read.clear()
+        scores = FigureScores(first, rest, highest, fitted)
+        assert [scores.reaches(f, level) for f in figures] == expected
+        possible = [f.value for f in figures if fitted.ceiling(first(f), highest(first(f))) >= level]
+        assert read == possible and len(possible) < len(figures)  # the others were never read further
+    # the highest: the known feature as it is, a positive weight's feature at its highest, a negative's at 0
+    assert fitted.ceiling({"cheap": 1.0}, {"dear": 0.5, "penalty": 1.0}) == pytest.approx(
+        1 / (1 + math.exp(-(-3.0 + 2.0 + 1.5)))
+    )

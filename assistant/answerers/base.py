@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Protocol
 
 from assistant.question import Question
-from ingest.facts import top_level
+from ingest.facts import answered_predicates, top_level
 from ingest.span_words import fact_words, section_words
 from ingest.tokens import token_set
 from ingest.types import (
@@ -232,14 +232,30 @@ class Library:
         self._last_weights = (q, weights, total)
         return weights, total
 
+    @cached_property
+    def _by_predicate(self) -> dict[str, dict[str, set[int]]]:
+        """Verb asked → report → the places in its record of the figures stated with that verb (or with
+        one of its kinds: a reprimand is a discipline)."""
+        out: dict[str, dict[str, set[int]]] = {}
+        for key, report in self.reports.items():
+            for position, fact in enumerate(report.facts):
+                for verb in answered_predicates(fact.predicate) if fact.predicate else ():
+                    out.setdefault(verb, {}).setdefault(key, set()).add(position)
+        return out
+
     def candidate_facts(
-        self, q: Question, found: Retrieval, within: Sequence[str] | None = None
+        self,
+        q: Question,
+        found: Retrieval,
+        within: Sequence[str] | None = None,
+        doing: Sequence[str] = (),
     ) -> dict[str, list[Fact]]:
         """The figures a question may be answered by, per report (those `within`, or all) in order: those
         whose words share most with the question's (at most FACT_CANDIDATES: the figure model then scores a
-        bounded number however large the archive or the scope), and those in sentences search found near
-        it in meaning. Every figure when the reports hold no more than that bound, or with no figures
-        matrix."""
+        bounded number however large the archive or the scope), those in sentences search found near it
+        in meaning, and every figure stated with a verb of `doing` (when the verb asked decides, all that
+        may answer, however many reports state one: a table across the archive must miss none). Every
+        figure when the reports hold no more than that bound, or with no figures matrix."""
         keys = list(self.reports) if within is None else list(within)
         held = len(self.fact_index.ids) if self.fact_index is not None and within is None else None
         if held is None:
@@ -254,6 +270,10 @@ class Library:
             key, position = fact_position(fid)
             chosen.setdefault(key, set()).add(position)
         in_scope = set(keys)
+        for verb in doing:
+            for key, positions in self._by_predicate.get(verb, {}).items():
+                if key in in_scope:
+                    chosen.setdefault(key, set()).update(positions)
         for key in (k for k in found.sentences if k in in_scope):
             for position, fact in enumerate(self.reports[key].facts):
                 if found.meaning(key, fact.sentence_start, fact.sentence_end) > found.floor:

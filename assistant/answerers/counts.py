@@ -8,7 +8,7 @@ from functools import lru_cache, wraps
 from typing import TypeVar
 
 from assistant.answerers.base import Draft, Library
-from assistant.answerers.model import expit, logit, model
+from assistant.answerers.model import Model, expit, logit, model
 from assistant.labels import answer_label, kind_name
 from assistant.question import Question, QuestionKind
 from assistant.wording import approximate, count_word, english_word, gloss, phrase
@@ -112,9 +112,10 @@ class FigureScores:
         first: Callable[[Fact], Features | None],
         rest: Callable[[Fact, Features], Features],
         highest: Callable[[Features], Features],
+        fitted: Model | None = None,
     ) -> None:
         self._first, self._rest, self._highest = first, rest, highest  # first: None never answers
-        self._model = model("figure")
+        self._model = fitted or model("figure")
         self._known: dict[int, float] = {}
         self._firsts: dict[int, Features | None] = {}
 
@@ -172,7 +173,7 @@ class CountAnswerer:
             return True
         if q.kind is QuestionKind.COUNT and any(same_number(fact.value, v) for v in q.stated):
             return True  # "tăng từ 300 triệu đồng trở lên": a figure the question states qualifies it
-        if q.predicates and not q.inherited_predicates and not set(q.predicates) <= _SCENE_VERBS:
+        if self._verb_decides(q):
             # A figure stated with no verb ("có 45 quần chúng ưu tú được đứng vào hàng ngũ của Đảng")
             # may still answer if its sentence tells of the action asked; one stated with another verb
             # does not, nor one in a sentence that never tells of it ("hiện có 34 tổ chức cơ sở đảng":
@@ -181,6 +182,11 @@ class CountAnswerer:
                 return not any(self._does(fact, key) for key in q.predicates)
             return not self._tells_of(fact, q.predicates)
         return False
+
+    @staticmethod
+    def _verb_decides(q: Question) -> bool:
+        """The verb asked decides which figures may answer (see excluded)."""
+        return bool(q.predicates) and not q.inherited_predicates and not set(q.predicates) <= _SCENE_VERBS
 
     def features(self, q: Question, fact: Fact, found: Retrieval) -> Features:
         """What the figure model weighs: the verb and the thing counted, the question's words around the
@@ -221,7 +227,13 @@ class CountAnswerer:
     def _highest_further(first: Features) -> Features:
         """The most the further features can be: the question's words among a part of the figure's words
         are at most those among all of them; the rest are shares and flags (at most 1)."""
-        return {"context": first["near"], "counted": first["near"], "total": 1.0, "local": 1.0, "opposed": 1.0}
+        return {
+            "context": first["near"],
+            "counted": first["near"],
+            "total": 1.0,
+            "local": 1.0,
+            "opposed": 1.0,
+        }
 
     def _qualifiers(self, fact: Fact) -> frozenset[tuple[str, str]]:
         # Those of its sentence under its heading, read once for all the sentence's figures.
@@ -246,9 +258,7 @@ class CountAnswerer:
 
     def _fact_score(self, q: Question, fact: Fact, found: Retrieval) -> float:
         """The probability that the figure answers the question (0 for figures that never do)."""
-        if self.excluded(q, fact):
-            return 0.0
-        return model("figure").probability(self.features(q, fact, found))
+        return self._figure_scores(q, found)(fact)
 
     def _figure_scores(self, q: Question, found: Retrieval) -> FigureScores:
         return FigureScores(
@@ -366,7 +376,8 @@ class CountAnswerer:
         """Each report's figures, best report first; without a named report, only reports whose figure
         counts the same thing (or answers the same verb) as the best one."""
         scope = list(q.scope) if q.scope else None
-        candidates = self.lib.candidate_facts(q, found, scope)
+        doing = q.predicates if self._verb_decides(q) else ()
+        candidates = self.lib.candidate_facts(q, found, scope, doing)
         best = [r for key, fs in candidates.items() if (r := self._report_figures(q, found, key, fs))]
         best.sort(key=lambda r: -r[0])
         if best and not scope:
