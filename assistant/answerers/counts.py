@@ -192,7 +192,7 @@ class CountAnswerer:
         """What the figure model weighs: the verb and the thing counted, the question's words around the
         figure (its clause, its section, what it counts), its meaning, and what the question asks for."""
         first = self._first_features(q, fact, found)
-        return first | self._further_features(q, fact, first)
+        return first | self._further_features(q, fact)
 
     def _first_features(self, q: Question, fact: Fact, found: Retrieval) -> Features:
         """The features cheap to read, and the question's words among all the figure's ("near"), which
@@ -213,11 +213,11 @@ class CountAnswerer:
             "planned": float(not q.wants_target and planned),
         }
 
-    def _further_features(self, q: Question, fact: Fact, first: Features) -> Features:
+    def _further_features(self, q: Question, fact: Fact) -> Features:
         words = self.lib.fact_words(fact)
         return {
-            "context": self.lib.overlap(q, token_set_of(words.context)) / 3.0 if first["near"] else 0.0,
-            "counted": self.lib.overlap(q, token_set_of(words.counted)) / 3.0 if first["near"] else 0.0,
+            "context": self.lib.overlap(q, token_set_of(words.context)) / 3.0,
+            "counted": self.lib.overlap(q, token_set_of(words.counted)) / 3.0,
             "total": float(self._is_total(fact)),
             "local": self.lib.overlap(q, token_set_of(words.local)) / 3.0,
             "opposed": float(opposed(qualified(q.words), self._qualifiers(fact))),
@@ -263,7 +263,7 @@ class CountAnswerer:
     def _figure_scores(self, q: Question, found: Retrieval) -> FigureScores:
         return FigureScores(
             lambda f: None if self.excluded(q, f) else self._first_features(q, f, found),
-            lambda f, first: self._further_features(q, f, first),
+            lambda f, first: self._further_features(q, f),
             self._highest_further,
         )
 
