@@ -172,7 +172,7 @@ def grade(item: dict, answer: dict) -> dict:
     text = answer["answer"]
     if item["type"] == "unanswerable":
         correct = not answer["found"] and not any(
-            must_contain_ok(text, n) for n in item.get("must_not_contain", [])
+            _contains_token(text, n) for n in item.get("must_not_contain", [])
         )
     else:
         correct = all(must_contain_ok(text, n) for n in item["must_contain"]) and not any(
