@@ -65,6 +65,9 @@ _TARGET_RE = re.compile(rf"\s*(?:{_any('target')})", re.IGNORECASE)
 # last figure before it in the same unit.
 _TARGET_BEFORE_RE = re.compile(rf"(?:{_any('target')})(?:\s+[^\W\d]+){{0,3}}\s*:?\s*$", re.IGNORECASE)
 _BREAKDOWN_MARK_RE = re.compile(rf"{_any('breakdown_mark')}|:", re.IGNORECASE)
+_LIST_JOINER_TAIL_RE = re.compile(rf"(?:[\s,;.]|{_LEAD}(?:{_any('list_joiner')}){_TRAIL})+$", re.IGNORECASE)
+# "trao tặng 37 Huy hiệu Đảng, gồm: 01 Huy hiệu 70 năm, ...": a list after the figure's noun phrase.
+_LIST_LEAD_RE = re.compile(rf"[\s,]*(?:(?:{_any('breakdown_mark')}){_TRAIL}\s*)?:", re.IGNORECASE)
 
 # ---------------------------------------------------------------------------------------------------------
 # Predicates, subjects, labels
@@ -293,6 +296,39 @@ def _parts(text: str, items: list[Quantity], p: int) -> list[tuple[Quantity, str
     return out
 
 
+def _list_after(text: str, num: Quantity, s_end: int) -> tuple[int, int] | None:
+    """(colon, end of sentence) of a list right after the number's noun phrase, or None."""
+    m = _LIST_LEAD_RE.match(text, max(num.phrase_end, num.unit_end, num.end), s_end)
+    return (m.end() - 1, s_end) if m else None
+
+
+def _listed_breakdown(
+    text: str, num: Quantity, cands: list[Quantity], p: int, q: int
+) -> list[tuple[Quantity, str]]:
+    """The parts of num listed after a colon: the figures of its unit there, when they sum to it exactly
+    (a list after a colon may hold other things too: "70 năm" in "01 Huy hiệu 70 năm")."""
+    items = [it for it in _inside(cands, p, q) if it.unit == num.unit and not it.consumed]
+    if len(items) < 2 or abs(sum(it.value for it in items) - num.value) > 1e-9:
+        return []
+    parts = _parts(text, items, p)
+    if parts[0][1] == items[0].phrase:
+        # Nothing names the first before it: each is named after it ("01 Huy hiệu 70 năm, 02 ...").
+        parts = _tail_labels(text, items, q)
+    for it in items:
+        it.consumed = True
+    return parts
+
+
+def _tail_labels(text: str, items: list[Quantity], q: int) -> list[tuple[Quantity, str]]:
+    """Each item labelled by its noun phrase and what follows it up to the next item."""
+    ends = [it.q_start for it in items[1:]] + [q]
+    out: list[tuple[Quantity, str]] = []
+    for it, end in zip(items, ends, strict=True):
+        tail = _LIST_JOINER_TAIL_RE.sub("", text[it.phrase_end : end])
+        out.append((it, _clean_label(f"{it.phrase} {tail}")))
+    return out
+
+
 def _breakdown(text: str, num: Quantity, cands: list[Quantity], p: int, q: int) -> list[tuple[Quantity, str]]:
     """The parts of num listed in the parenthesis (p, q), or [] when it is not a breakdown."""
     items = _inside(cands, p, q)
@@ -361,10 +397,11 @@ def _sentence_facts(
             _assign_targets(num, cands, *target)
             continue
         paren = _paren_after(text, num, s_end, 40)
-        if paren:
-            parts = _breakdown(text, num, cands, *paren)
-            if parts:
-                breakdowns[id(num)] = parts
+        listed = None if paren else _list_after(text, num, s_end)
+        parts = _breakdown(text, num, cands, *paren) if paren else []
+        parts = parts or (_listed_breakdown(text, num, cands, *listed) if listed else [])
+        if parts:
+            breakdowns[id(num)] = parts
     _shared_units(text, cands)
     _inline_targets(text, cands)
     masks = [(c.start, c.phrase_end) for c in cands]
@@ -441,7 +478,8 @@ def _part_fact(parent: Fact, it: Quantity, label: str, sections: Callable[[int],
         pred, subject = low, noun
     else:
         pred = parent.predicate
-        subject = noun if (not label or label == it.phrase) else f"{noun} ({label})"
+        named = not label or label.lower().startswith(noun.lower())  # "Huy hiệu 50 năm" names its noun
+        subject = (label or noun) if named else f"{noun} ({label})"
     num = replace(it, unit=it.unit if it.unit_known else parent.unit)
     return _make_fact(
         parent.doc_key, num, pred, subject, (parent.sentence_start, parent.sentence_end), sections

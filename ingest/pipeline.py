@@ -28,7 +28,7 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # 9: the issuer read from the document header; an annual report's period is the year its title names.
 # 10: the words around each figure and in each section, segmented at ingest (ingest/span_words.py).
 # 11: the province named by the superior committee in the header ("TỈNH ỦY NGHỆ AN").
-PIPELINE_VERSION = 11
+PIPELINE_VERSION = 12
 
 
 def report_key(source: Path) -> str:

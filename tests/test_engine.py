@@ -3,6 +3,7 @@ never see a half-swapped index (real Chroma on disk, fake embedder)."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -295,3 +296,27 @@ def test_a_year_stated_by_a_heading_over_a_figure_dates_it(engine_on):
     engine = engine_on({"dong_phong.txt": PLANNED})
     answer = engine.ask("Chỉ tiêu thu ngân sách trên địa bàn năm 2025 là bao nhiêu?")
     assert "11 tỷ đồng" in answer.text and "10 tỷ" not in answer.text
+
+
+BADGES = """BÁO CÁO
+Tổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy xã Hòa Lạc
+
+I. KẾT QUẢ
+Trong năm, Đảng ủy trao tặng 12 Huy hiệu Đảng, gồm: 02 Huy hiệu 60 năm, 04 Huy hiệu 50 năm và 06 Huy hiệu 30 năm tuổi Đảng.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "not_said"),
+    [
+        ("Đảng ủy xã Hòa Lạc trao tặng bao nhiêu Huy hiệu 50 năm?", "4", ("12", "2", "6")),
+        ("How many 60-year Party badges did Hòa Lạc hand out?", "2", ("12", "4", "6")),
+        ("Đảng ủy xã Hòa Lạc trao tặng bao nhiêu Huy hiệu Đảng?", "12", ()),
+    ],
+)
+def test_a_question_naming_one_part_of_a_breakdown_gets_that_part(engine_on, question, answer, not_said):
+    engine = engine_on({"badges.txt": BADGES})
+    text = engine.ask(question).text
+    figures = set(re.findall(r"(?<![\d.,])\d+(?![\d,])", text.split("**", 2)[-1]))
+    assert answer in figures
+    assert not figures & set(not_said)

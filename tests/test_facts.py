@@ -426,3 +426,34 @@ def test_a_list_of_figures_writes_its_unit_once_after_the_last() -> None:
     }
     storm = _facts("Cơn bão số 3 đổ bộ vào tháng 9, làm đổ gãy hơn 2.300 cây xanh.")
     assert not any(f.unit == "cây" and f.value == 9 for f in storm)
+
+
+def test_a_list_after_a_colon_that_sums_to_the_figure_is_its_breakdown() -> None:
+    text = (
+        "Trong năm, Đảng ủy trao tặng 12 Huy hiệu Đảng, gồm: 02 Huy hiệu 60 năm, 04 Huy hiệu 50 năm "
+        "và 06 Huy hiệu 30 năm tuổi Đảng."
+    )
+    facts = _facts(text)
+    total = _one(facts, 12)
+    # Named after the number: each part's label is its noun and what follows it, up to the next part.
+    assert [(p.label, p.value) for p in total.breakdown] == [
+        ("Huy hiệu 60 năm", 2),
+        ("Huy hiệu 50 năm", 4),
+        ("Huy hiệu 30 năm tuổi Đảng", 6),
+    ]
+    assert is_part(_one(facts, 4), facts)
+    assert total in top_level(facts)
+
+
+def test_a_list_after_a_colon_names_its_parts_before_them_when_the_first_is() -> None:
+    facts = _facts("Kết nạp 20 đảng viên, trong đó: nữ 08 đảng viên, đoàn viên thanh niên 12 đảng viên.")
+    assert [(p.label, p.value) for p in _one(facts, 20).breakdown] == [
+        ("nữ", 8),
+        ("đoàn viên thanh niên", 12),
+    ]
+
+
+def test_a_list_after_a_colon_that_does_not_sum_to_the_figure_is_no_breakdown() -> None:
+    facts = _facts("Đảng ủy trao tặng 12 Huy hiệu Đảng, gồm: 02 Huy hiệu 60 năm, 04 Huy hiệu 50 năm.")
+    assert _one(facts, 12).breakdown == ()
+    assert not is_part(_one(facts, 4), facts)

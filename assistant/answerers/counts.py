@@ -324,6 +324,8 @@ class CountAnswerer:
             return None
         fact = ranked[0]
         top = scores(fact)
+        if not (q.wants_several or q.wants_list or q.kind is QuestionKind.COMPARISON):
+            fact = self._part_asked(q, fact) or fact
         chosen = self._siblings(fact) if q.wants_list or not q.units else [fact]
         chosen += self._companions(q, fact, chosen, scores)
         # "... bao nhiêu, còn ... bao nhiêu?", or a comparison inside one report (across reports, each
@@ -341,6 +343,34 @@ class CountAnswerer:
                 chosen += self._companions(q, side, chosen, scores)
         ordered = sorted(chosen, key=lambda f: f.start)
         return top, [fact, *(f for f in ordered if f is not fact)]
+
+    def _part_asked(self, q: Question, fact: Fact) -> Fact | None:
+        """The part of the figure's breakdown the question singles out: the one whose label has a word
+        the question asks, beyond what the total counts, that no other part's label has (of "37 Huy
+        hiệu Đảng, gồm: 01 Huy hiệu 70 năm, ..., 09 Huy hiệu 50 năm, ...", "how many were 50-year
+        badges" asks for the 09)."""
+        if len(fact.breakdown) < 2:
+            return None
+        labels = [{w for w in words(part.label) if w not in STOPWORDS} for part in fact.breakdown]
+        asked = set(q.words).difference(words(fact.subject))  # what the total counts singles out none
+        named = [
+            part
+            for i, (part, own) in enumerate(zip(fact.breakdown, labels, strict=True))
+            if own.difference(*(other for j, other in enumerate(labels) if j != i)) & asked
+        ]
+        if len(named) != 1:
+            return None
+        return next(
+            (
+                other
+                for other in self.lib.facts(fact.doc_key)
+                if other.start > fact.start
+                and other.value == named[0].value
+                and self.lib.same_sentence(other, fact)
+                and other not in self.lib.top_facts_beside(fact)
+            ),
+            None,
+        )
 
     def _companions(self, q: Question, fact: Fact, chosen: list[Fact], scores: FigureScores) -> list[Fact]:
         """The other figures of the figure's sentence the question also asks for ("bao nhiêu hộ và nhân
