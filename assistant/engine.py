@@ -489,6 +489,7 @@ class Engine:
             citations=citations,
             passages=passages,
             computed=draft.derived,
+            tallies=draft.tallies,
             table=[
                 r for r in draft.table if not unsupported_numbers(format_number(r.figure, "vi"), [r.quote])
             ],

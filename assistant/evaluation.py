@@ -203,6 +203,7 @@ def run_answer_eval(args: argparse.Namespace) -> None:
         supports = [c["text"] for c in answer["citations"]] + [c["title"] for c in answer["citations"]]
         # A difference the answer computed from two cited figures stands in no passage, by its nature.
         supports += [format_number(v, lang) for v in answer.get("computed", ()) for lang in ("vi", "en")]
+        supports += [str(n) for n in answer.get("tallies", ())]  # "14 reports searched" claims nothing
         supported.append(not _long_unsupported(answer["answer"], supports, item["lang"]))
         if args.verbose or not row["correct"]:
             print(

@@ -319,6 +319,7 @@ class Answer:
     id: str | None = None
     computed: tuple[float, ...] = ()  # figures computed from cited ones (a difference): in no passage
     table: list[TableRow] = field(default_factory=list)  # a count across many reports, one row each
+    tallies: tuple[int, ...] = ()  # how many reports the answer says it searched or left out: no claims
 
     def to_dict(self) -> dict:
         out: dict = {} if self.id is None else {"id": self.id}
@@ -328,6 +329,7 @@ class Answer:
             found=self.found,
             answered_by=self.answered_by,
             computed=list(self.computed),
+            tallies=list(self.tallies),
             table=[row.to_dict() for row in self.table],
             citations=[c.to_dict() for c in self.citations],
             passages=[p.to_dict() for p in self.passages],

@@ -490,3 +490,10 @@ def test_a_figure_is_read_further_only_when_its_ceiling_could_reach_the_level():
     assert fitted.ceiling({"cheap": 1.0}, {"dear": 0.5, "penalty": 1.0}) == pytest.approx(
         1 / (1 + math.exp(-(-3.0 + 2.0 + 1.5)))
     )
+
+
+def test_the_count_of_reports_searched_is_said_as_a_tally_not_a_claim(engine):
+    answer = engine.ask("Kết nạp bao nhiêu đảng viên mới?").to_dict()
+    assert len(answer["citations"]) >= 2  # both reports answer, each with its own figure
+    assert "đã tìm trong hai báo cáo" in answer["answer"]
+    assert len(engine.reports()) in answer["tallies"]  # the evaluation's number check reads it as no claim
