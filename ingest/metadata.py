@@ -58,7 +58,9 @@ _DOC_NUMBER_RE = re.compile(rf"Số:?\s*({DOCUMENT_CODE_RE.pattern})")
 _PLACE_DATE_RE = re.compile(r"^\s*([^\W\d_][^,\n]{1,40}),\s*ngày\s+\d{1,2}\s+tháng", re.MULTILINE)
 _DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _TERM_WORD_RE = re.compile(rf"nhiệm kỳ\s+{TERM_RE.pattern}", re.IGNORECASE)
-_YEAR_WORD_RE = re.compile(rf"năm\s+({YEAR_RE.pattern})", re.IGNORECASE)
+# "năm 2024", not a horizon "định hướng đến năm 2030": a report is not of the year it looks ahead to.
+_YEAR_WORD_RE = re.compile(rf"(?<!đến )năm\s+({YEAR_RE.pattern})", re.IGNORECASE)
+_PERIOD_WORD_RE = re.compile(rf"giai đoạn\s+{TERM_RE.pattern}", re.IGNORECASE)
 _KINDS = [(k["kind"], [re.compile(p) for p in k["title"]]) for k in REPORT_KINDS]
 _NEWS_START_RE = re.compile(rf"^(?:{'|'.join(NEWS_START)})")
 # Where a body's name starts: a head ("Đảng bộ") not preceded by a letter; the name follows it.
@@ -350,10 +352,11 @@ def _province_names_re() -> re.Pattern[str]:
 
 
 def _term(title: str, text: str) -> str:
-    """The period a report covers: the term its title names, else the year its title names (an annual
-    report of 2024 is of 2024, though its text looks ahead to the next term), else the term its text
-    names most."""
+    """The period a report covers: the term (or "giai đoạn") its title names, else the year its title
+    names (an annual report of 2024 is of 2024, though its text looks ahead to the next term), else the
+    term its text names most."""
     terms = Counter(term_label(a, b) for a, b in _TERM_WORD_RE.findall(title))
+    terms = terms or Counter(term_label(a, b) for a, b in _PERIOD_WORD_RE.findall(title))  # "giai đoạn"
     year = _first_group(_YEAR_WORD_RE, title)
     if terms or year:
         return terms.most_common(1)[0][0] if terms else year

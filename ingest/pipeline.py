@@ -28,6 +28,8 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # 9: the issuer read from the document header; an annual report's period is the year its title names.
 # 10: the words around each figure and in each section, segmented at ingest (ingest/span_words.py).
 # 11: the province named by the superior committee in the header ("TỈNH ỦY NGHỆ AN").
+# 12: a list after a colon summing to its figure is its breakdown; a review of years carrying out a resolution
+# is thematic, of the period its title names.
 PIPELINE_VERSION = 12
 
 

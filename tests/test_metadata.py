@@ -156,3 +156,16 @@ def test_the_title_names_its_issuer_after_of_unless_it_names_a_document_there():
         "Đảng bộ Sở Tài chính đã quán triệt nghị quyết. Đảng bộ Sở Tài chính có 12 chi bộ.\n"
     )
     assert read_metadata(carried, "r.txt").issuing_body == "Đảng bộ Sở Tài chính"
+
+
+def test_a_review_of_years_carrying_out_a_resolution_is_thematic_and_of_its_period_not_its_horizon():
+    text = (
+        "BÁO CÁO\nSƠ KẾT 3 NĂM THỰC HIỆN NGHỊ QUYẾT SỐ 07-NQ/TU CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH VỀ PHÁT TRIỂN "
+        "DU LỊCH GIAI ĐOẠN 2021–2025, ĐỊNH HƯỚNG ĐẾN NĂM 2030\n\n"
+        "Huyện ủy Đông Triều báo cáo kết quả giai đoạn 2022–2024 như sau."
+    )
+    meta = read_metadata(normalize_text(text), "r.txt")
+    assert meta.kind == "thematic_review"
+    assert meta.term == "2021–2025"
+    annual = "BÁO CÁO\nTổng kết công tác năm 2024, phương hướng, nhiệm vụ năm 2025 của Huyện ủy Đông Triều\n"
+    assert read_metadata(normalize_text(annual), "a.txt").kind == "annual_summary"
