@@ -32,7 +32,7 @@ from ingest.lexicon import (
 from ingest.normalize import collapse_spaces, fold, has_diacritics, normalize_query
 from ingest.numbers import numbers_in
 from ingest.periods import YEAR_RE, single_years
-from ingest.tokens import segmented_words, spelled_out, words
+from ingest.tokens import acronyms, segmented_words, spelled_out, words
 from ingest.types import Query, ReportMeta
 from vectorstore.scope import name_index, report_scope, strip_naming
 
@@ -224,7 +224,7 @@ def _narrowest(predicates: tuple[str, ...]) -> tuple[str, ...]:
 def _vietnamese_view(text: str, english: bool) -> list[str]:
     """The question's folded words, English glossary phrases replaced by Vietnamese terms, abbreviations
     spelled out ("CCVC" -> "cong chuc vien chuc")."""
-    return spelled_out(re.findall(r"[\w%&]+", fold(translate_terms(text) if english else text)))
+    return spelled_out(re.findall(r"[\w%&]+", translate_terms(text) if english else text))
 
 
 @cache
@@ -445,7 +445,7 @@ def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
     # "tỷ lệ", "what share": that a percentage is asked is the unit "%", not which percentage
     ignored |= _SHARE_WORDS if "%" in q.units else frozenset()
     known = view.known if view else (lambda _token: True)
-    return tuple(
+    content = [
         w
         for w in dict.fromkeys(candidates)
         if w not in STOPWORDS
@@ -454,7 +454,10 @@ def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
         # A Vietnamese word the reports never use is evidence the answer is not there; an untranslated
         # English word or an unseen compound is not.
         and (known(w) or (q.lang == "vi" and ("_" not in w or w in q.compounds)))
-    )
+    ]
+    # What the question spells out, a report may write as its initials: only those some report writes.
+    spelled = [a for a in acronyms(own) if view is not None and known(a) and a not in content]
+    return tuple(dict.fromkeys([*content, *spelled]))
 
 
 # --- parsing ----------------------------------------------------------------------------------------------

@@ -25,8 +25,7 @@ from ingest.lexicon import (
 )
 from ingest.normalize import fold, is_syllable
 from ingest.periods import TERM_RE, YEAR_RE, term_label
-from ingest.tokens import spelled_out
-from ingest.tokens import words as tokens_of
+from ingest.tokens import WORD_RE, spelled_out
 from ingest.types import ReportMeta
 
 HEAD_CHARS = 3000  # the part of a document that names its issuer, number and date
@@ -256,7 +255,7 @@ def _mention(head: str, match: re.Match[str], usual: dict[str, str]) -> tuple[st
         return None
     name = " ".join([_written_head(match.group(1)), *words])
     other = bool(_OTHER_BODY_RE.search(_clause_before(head, match.start())))
-    return " ".join(spelled_out(tokens_of(name))), name, other, match.start()
+    return " ".join(spelled_out(WORD_RE.findall(name))), name, other, match.start()
 
 
 def _clause_before(text: str, pos: int) -> str:

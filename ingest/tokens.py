@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
 from ingest.lexicon import ABBREVIATIONS, STOPWORDS
@@ -45,21 +47,62 @@ def syllables(text: str) -> list[str]:
     return [t for t in (fold(m.group(0)) for m in _TOKEN_RE.finditer(text)) if t]
 
 
-def expand_abbreviations(tokens: list[str]) -> list[str]:
+# A syllable's shape: consonants, vowels, a final consonant Vietnamese allows. An abbreviation of that
+# shape ("tu", "du") is also a word once folded ("tự vệ", "dự án", "du lịch").
+_SYLLABLE_SHAPE_RE = re.compile(r"[bcdghklmnpqrstvx]*[aeiouy]+(?:ch|ng|nh|[cmnpt])?")
+
+
+def abbreviated(written: str) -> str | None:
+    """The words a token as written abbreviates ("KH&CN", "ubkt"), None when it is no abbreviation: a
+    token with tone or vowel marks never is ("tự"), nor one shaped like a syllable unless in capitals
+    ("05-NQ/TU", not "tu" typed without marks)."""
+    key = fold(written)
+    full = ABBREVIATIONS.get(key)
+    if full is None or any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", written)):
+        return None
+    if _SYLLABLE_SHAPE_RE.fullmatch(key) and not written.isupper():
+        return None
+    return full
+
+
+def _expanded_syllables(text: str) -> list[str]:
+    """The folded syllables, each abbreviation followed by the syllables and pairs of its words."""
     out: list[str] = []
-    for token in tokens:
+    for match in _TOKEN_RE.finditer(text):
+        token = fold(match.group(0))
+        if not token:
+            continue
         out.append(token)
-        if token in ABBREVIATIONS:
-            out.extend(syllables(ABBREVIATIONS[token]))
-            out.extend(_ngrams(syllables(ABBREVIATIONS[token]), 2))
+        if full := abbreviated(match.group(0)):
+            out.extend(syllables(full))
+            out.extend(_ngrams(syllables(full), 2))
     return out
 
 
-def spelled_out(folded_words: list[str] | tuple[str, ...]) -> list[str]:
-    """Abbreviations replaced by their words, in place: "so khcn" -> "so khoa hoc va cong nghe"."""
+def spelled_out(written_words: Iterable[str]) -> list[str]:
+    """Folded words, abbreviations replaced by their words in place: "Sở KHCN" -> "so khoa hoc va cong
+    nghe"; the words as written, since "TU" abbreviates and "tự" does not."""
     out: list[str] = []
-    for word in folded_words:
-        out.extend(fold(ABBREVIATIONS[word]).split() if word in ABBREVIATIONS else [word])
+    for word in written_words:
+        full = abbreviated(word)
+        out.extend(fold(full).split() if full else [fold(word)])
+    return out
+
+
+ACRONYM_SYLLABLES = (3, 8)  # "tuyên truyền viên" (TTV) to "cộng tác viên dư luận xã hội" (CTVDLXH)
+
+
+def acronyms(folded_words: Sequence[str]) -> list[str]:
+    """The initials of each run of neighbouring syllables, as a report abbreviates what a question may
+    spell out ("tổ TTV, CTVDLXH" for "tuyên truyền viên, cộng tác viên dư luận xã hội"): folded, so
+    "Đ" is "d" as in the reports' folded tokens."""
+    shortest, longest = ACRONYM_SYLLABLES
+    out: list[str] = []
+    for i in range(len(folded_words)):
+        run = folded_words[i : i + longest]
+        for n in range(shortest, len(run) + 1):
+            if all(w.isalpha() and w not in STOPWORDS for w in run[:n]):  # "trong đó cấp" is no "TĐC"
+                out.append("".join(w[0] for w in run[:n]))
     return out
 
 
@@ -93,8 +136,7 @@ def lone_syllables(text: str) -> set[str]:
 def document_tokens(text: str) -> list[str]:
     """A passage's lexical tokens, interned: a report repeats a few thousand words, and a long report's
     token lists held one string per occurrence (most of its memory at ingest and at load)."""
-    sylls = syllables(text)
-    tokens = [t for t in expand_abbreviations(sylls) if t not in STOPWORDS] + segmented_words(text)
+    tokens = [t for t in _expanded_syllables(text) if t not in STOPWORDS] + segmented_words(text)
     return [sys.intern(t) for t in tokens]
 
 
@@ -105,6 +147,6 @@ def token_set(text: str) -> frozenset[str]:
 
 
 def query_tokens(text: str) -> list[str]:
-    sylls = expand_abbreviations(syllables(text))
+    sylls = _expanded_syllables(text)
     content = [t for t in sylls if t not in STOPWORDS]
     return content + _ngrams(sylls, 2) + _ngrams(sylls, 3)

@@ -320,3 +320,26 @@ def test_a_question_naming_one_part_of_a_breakdown_gets_that_part(engine_on, que
     figures = set(re.findall(r"(?<![\d.,])\d+(?![\d,])", text.split("**", 2)[-1]))
     assert answer in figures
     assert not figures & set(not_said)
+
+
+INITIALS = """BÁO CÁO
+Tổng kết công tác tuyên giáo năm 2024 của Đảng ủy xã Hòa Lạc
+
+I. KẾT QUẢ
+Đảng ủy xã tổ chức 04 hội nghị học tập nghị quyết cho 320 lượt cán bộ, đảng viên.
+Các chi bộ thành lập tổ TTV, CTVDLXH với 45 thành viên; tổ tự quản an ninh có 120 thành viên.
+"""
+
+
+def test_what_a_question_spells_out_is_found_where_the_report_writes_its_initials(engine_on):
+    engine = engine_on({"initials.txt": INITIALS})
+    question = "Tổ tuyên truyền viên, cộng tác viên dư luận xã hội của xã Hòa Lạc có bao nhiêu thành viên?"
+    q = engine.parse(question)
+    assert {"ttv", "ctvdlxh"} <= set(q.informative)
+    snap = engine.snapshot
+    found = snap.searcher.search(q.query(), 5)
+    [key] = snap.reports
+    near = {f.value: snap.counts.features(q, f, found)["context"] for f in snap.library.facts(key)}
+    assert near[45] > near[120]  # the figure of the team the question spells out shares its words
+    # Initials only of content words, and only those a report writes: "trong đó cấp" is no "TĐC".
+    assert not {"tdc", "bnt"} & set(engine.parse("Trong đó cấp cơ sở bao nhiêu thành viên?").informative)

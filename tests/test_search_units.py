@@ -40,6 +40,16 @@ def test_abbreviations_expand_both_ways():
     assert "ban" in query_tokens("BCH")
 
 
+def test_a_word_is_not_taken_for_the_abbreviation_it_folds_to():
+    """ "tự vệ" folds to "tu ve", and "TU" abbreviates "Tỉnh ủy": a word with marks, or a syllable-shaped
+    abbreviation not in capitals, abbreviates nothing; "ubkt" typed in lower case still does."""
+    assert "tinh" not in query_tokens("lực lượng dân quân tự vệ")
+    assert "tinh" not in document_tokens("Lực lượng dân quân tự vệ kết nạp 47 đảng viên.")
+    assert "tinh" in query_tokens("Nghị quyết 05-NQ/TU")
+    assert "kiem" in query_tokens("ubkt huyện")
+    assert "uy" not in query_tokens("du lịch")
+
+
 def test_english_query_finds_vietnamese_through_the_glossary():
     assert looks_english("How many members were disciplined?")
     assert looks_english("In the Phú Thọ S&T term review, how many members were disciplined?")

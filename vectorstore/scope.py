@@ -37,7 +37,7 @@ def question_words(question: str) -> list[str]:
     kiem tra")."""
     text = DOCUMENT_CODE_RE.sub(" ", question)  # "03-NQ/ĐUK" names a document, not an issuer ("ĐUK")
     text = translate_terms(text) if looks_english(text) else text
-    return [w for w in spelled_out(words(text)) if w not in ENGLISH_STOPWORDS]
+    return [w for w in spelled_out(WORD_RE.findall(text)) if w not in ENGLISH_STOPWORDS]
 
 
 def _head_and_name(meta: ReportMeta) -> tuple[tuple[str, ...], tuple[str, ...]]:

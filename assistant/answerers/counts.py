@@ -3,6 +3,7 @@ line per report, never summed across reports."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import TypeVar
@@ -64,6 +65,13 @@ def _once_per_figure(method: Callable[[CountAnswerer, Fact], T]) -> Callable[[Co
     return once
 
 
+# A year opening a sentence or a clause ("Năm 2023, ...", "; đến hết năm 2024 ..."): the figures after it
+# are of that year, whatever year the report is of.
+_OPENING_YEAR_RE = re.compile(
+    rf"(?:^|[;:\n])[\s\-–+*•]*(?:(?:{'|'.join(sorted(number_words('year_lead'), key=len, reverse=True))})\s+)?"
+    rf"năm\s+((?:19|20)\d{{2}})\b",
+    re.IGNORECASE,
+)
 LABEL_REACH = 25  # characters after a plan word within which its own figure stands: "chỉ tiêu 1.100"
 
 
@@ -426,6 +434,9 @@ class CountAnswerer:
         years = self._years_for(q, meta.term)
         if not years:
             return True
+        dated = self._opening_year(fact)
+        if dated and dated not in years:
+            return False  # "Năm 2023, ... là 41 đồng chí" in a report of 2024: a figure of 2023
         context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
         headings = self.lib.headings_over(fact.doc_key, fact.start)  # "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025"
         around = without_terms(f"{context} {fact.section} {headings} {meta.title} {meta.date}")
@@ -433,6 +444,13 @@ class CountAnswerer:
         # A comparison of years ("2020 ... so với 2021"), or a figure asked for each ("năm 2023 bao nhiêu,
         # còn năm 2024 bao nhiêu"), has each figure in one of them.
         return any(named) if q.kind is QuestionKind.COMPARISON or q.wants_several else all(named)
+
+    @_once_per_figure
+    def _opening_year(self, fact: Fact) -> str:
+        """The year that opens the figure's sentence or clause before it, "" when none does."""
+        start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
+        found = _OPENING_YEAR_RE.findall(self.lib.text(fact.doc_key)[start : fact.start])
+        return found[-1] if found else ""
 
     def _years_for(self, q: Question, term: str) -> tuple[str, ...]:
         """The years a report's figures must be of. Comparing reports ("Đảng bộ Khối ... so với Đảng bộ Sở
