@@ -343,3 +343,22 @@ def test_what_a_question_spells_out_is_found_where_the_report_writes_its_initial
     assert near[45] > near[120]  # the figure of the team the question spells out shares its words
     # Initials only of content words, and only those a report writes: "trong đó cấp" is no "TĐC".
     assert not {"tdc", "bnt"} & set(engine.parse("Trong đó cấp cơ sở bao nhiêu thành viên?").informative)
+
+
+YEARS = """ĐẢNG ỦY XÃ HÒA LẠC
+Hòa Lạc, ngày 15 tháng 12 năm 2024
+BÁO CÁO
+Tổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy xã Hòa Lạc
+
+I. KẾT QUẢ
+Trong năm, toàn Đảng bộ kết nạp 17 đảng viên.
+Năm 2023, Đảng ủy xã Hòa Lạc kết nạp 12 đảng viên, đạt 100% chỉ tiêu.
+"""
+
+
+def test_a_year_opening_a_sentence_dates_its_figures_whatever_year_the_report_is_of(engine_on):
+    engine = engine_on({"years.txt": YEARS})
+    text = engine.ask("Năm 2024 Đảng ủy xã Hòa Lạc kết nạp bao nhiêu đảng viên?").text
+    assert "17" in text and "12" not in text
+    earlier = engine.ask("Năm 2023 Đảng ủy xã Hòa Lạc kết nạp bao nhiêu đảng viên?").text
+    assert "12" in earlier and "17" not in earlier
