@@ -353,12 +353,13 @@ Tổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy xã Hò
 I. KẾT QUẢ
 Trong năm, toàn Đảng bộ kết nạp 17 đảng viên.
 Năm 2023, Đảng ủy xã Hòa Lạc kết nạp 12 đảng viên, đạt 100% chỉ tiêu.
+Từ đầu nhiệm kỳ 2020–2025 đến nay, Đảng ủy xã Hòa Lạc kết nạp 61 đảng viên.
 """
 
 
 def test_a_year_opening_a_sentence_dates_its_figures_whatever_year_the_report_is_of(engine_on):
     engine = engine_on({"years.txt": YEARS})
     text = engine.ask("Năm 2024 Đảng ủy xã Hòa Lạc kết nạp bao nhiêu đảng viên?").text
-    assert "17" in text and "12" not in text
+    assert "17" in text and "12" not in text and "61" not in text  # 61: of the term, not of a year
     earlier = engine.ask("Năm 2023 Đảng ủy xã Hòa Lạc kết nạp bao nhiêu đảng viên?").text
     assert "12" in earlier and "17" not in earlier

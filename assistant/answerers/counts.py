@@ -18,7 +18,7 @@ from ingest.glossary import english_participle
 from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
 from ingest.normalize import collapse_spaces, fold
 from ingest.numbers import format_number, same_number
-from ingest.periods import YEAR_RE, without_terms
+from ingest.periods import TERM_RE, YEAR_RE, single_years, without_terms
 from ingest.qualifiers import opposed, qualified
 from ingest.span_words import token_set_of
 from ingest.tokens import words
@@ -437,6 +437,8 @@ class CountAnswerer:
         dated = self._opening_year(fact)
         if dated and dated not in years:
             return False  # "Năm 2023, ... là 41 đồng chí" in a report of 2024: a figure of 2023
+        if self._of_a_period(fact) and not any(y in self._sentence_years(fact) for y in years):
+            return False  # "Từ đầu nhiệm kỳ 2020–2025 đến nay đã kết nạp 198": of the term, not of a year
         context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
         headings = self.lib.headings_over(fact.doc_key, fact.start)  # "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025"
         around = without_terms(f"{context} {fact.section} {headings} {meta.title} {meta.date}")
@@ -451,6 +453,18 @@ class CountAnswerer:
         start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
         found = _OPENING_YEAR_RE.findall(self.lib.text(fact.doc_key)[start : fact.start])
         return found[-1] if found else ""
+
+    @_once_per_figure
+    def _of_a_period(self, fact: Fact) -> bool:
+        """The figure's sentence, up to it, names a period of several years ("nhiệm kỳ 2020–2025")."""
+        start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
+        return bool(TERM_RE.search(self.lib.text(fact.doc_key), start, fact.start))
+
+    @_once_per_figure
+    def _sentence_years(self, fact: Fact) -> frozenset[str]:
+        """The years the figure's sentence names on their own (not inside a term)."""
+        start, end = self.lib.sentence_of(fact.doc_key, fact.start)
+        return frozenset(single_years(self.lib.text(fact.doc_key)[start:end]))
 
     def _years_for(self, q: Question, term: str) -> tuple[str, ...]:
         """The years a report's figures must be of. Comparing reports ("Đảng bộ Khối ... so với Đảng bộ Sở
