@@ -497,3 +497,23 @@ def test_the_count_of_reports_searched_is_said_as_a_tally_not_a_claim(engine):
     assert len(answer["citations"]) >= 2  # both reports answer, each with its own figure
     assert "đã tìm trong hai báo cáo" in answer["answer"]
     assert len(engine.reports()) in answer["tallies"]  # the evaluation's number check reads it as no claim
+
+
+CAUSES = """BÁO CÁO
+Tổng kết công tác kiểm tra năm 2024 của Ủy ban Kiểm tra Huyện ủy Tân Lạc
+
+I. HẠN CHẾ
+Việc giải quyết đơn thư có vụ việc còn chậm; chất lượng một số cuộc giám sát chưa cao.
+
+II. NGUYÊN NHÂN
+a) Nguyên nhân khách quan: khối lượng công việc lớn trong khi cùng lúc thực hiện sắp xếp bộ máy hành chính cấp xã và chuẩn bị đại hội đảng bộ các cấp; đội ngũ cán bộ kiểm tra biến động nhiều do điều động, luân chuyển; nhiều vụ việc phức tạp, kéo dài, liên quan nhiều thời kỳ.
+b) Nguyên nhân chủ quan: một số cấp ủy chưa thật sự quan tâm lãnh đạo công tác kiểm tra; năng lực của một bộ phận cán bộ kiểm tra cơ sở còn hạn chế.
+"""
+
+
+def test_an_item_that_is_a_label_and_a_list_is_quoted_whole(engine_on):
+    engine = engine_on({"causes.txt": CAUSES})
+    answer = engine.ask("Ủy ban Kiểm tra Huyện ủy Tân Lạc nêu những nguyên nhân nào của hạn chế?")
+    assert "liên quan nhiều thời kỳ" in answer.text  # the last part of the list after "khách quan:"
+    assert "còn hạn chế" in answer.text
+    assert _quoted_exactly(engine, answer)

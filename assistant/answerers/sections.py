@@ -31,6 +31,7 @@ FIGURES_ITEM_WORDS = 60
 # An item about what the question narrows the part to ("shortcomings in inspection work") is quoted whole
 # up to this length: its later sentences are the answer, not detail.
 TOPIC_ITEM_WORDS = 120
+LABEL_WORDS = 6  # "a) Nguyên nhân khách quan:": a label before its colon is a few words
 
 
 class SectionAnswerer:
@@ -183,6 +184,8 @@ class SectionAnswerer:
             s, e = (max(start, first.start), min(end, first.end)) if first else (start, end)
             if (start, end) in whole and len(text[s:end].split()) <= TOPIC_ITEM_WORDS:
                 e = max(e, min(end, inside[-1].end)) if inside else end  # its sentences, not its bullet
+            elif _labelled_list(text, s, e) and len(text[s:e].split()) <= TOPIC_ITEM_WORDS:
+                pass  # "a) Khách quan: X; Y; Z": a label and the list it heads, each part an answer
             elif len(text[s:e].split()) > LEAD_WORDS and not self._figures_throughout(text, s, e):
                 clauses = [c for c in (first.clauses if first else ()) if c[0] >= s]
                 cut = next((c[1] for c in clauses if len(text[s : c[1]].split()) >= 8), e)
@@ -191,3 +194,9 @@ class SectionAnswerer:
             if not self.lib.addressed(key, s, e):
                 out.append((s, e))
         return out
+
+
+def _labelled_list(text: str, start: int, end: int) -> bool:
+    """The sentence is a short label, a colon and a list of parts separated by ";"."""
+    colon = text.find(":", start, end)
+    return colon > start and len(text[start:colon].split()) <= LABEL_WORDS and ";" in text[colon:end]
