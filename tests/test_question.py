@@ -73,6 +73,7 @@ def test_the_part_a_why_question_asks_for():
     assert parse_question("What caused the weaknesses in cell meetings?").part == "causes"
     assert parse_question("Vì sao năm qua xã gặp nhiều khó khăn?").part == "difficulties"
     assert parse_question("Những hạn chế trong sinh hoạt chi bộ là gì?").part == "shortcomings"
+    assert parse_question("Qua 5 năm, xã rút ra được những kinh nghiệm gì?").part == "lessons"
 
 
 def test_a_summary_question_asks_for_a_list():

@@ -120,6 +120,16 @@ def test_words_naming_the_report_are_taken_out():
     assert strip_naming(words, [meta]) == ["cua", "ve", "doanh", "nghiep"]
 
 
+def test_the_place_a_body_is_named_after_names_its_report():
+    from vectorstore.scope import strip_naming
+
+    meta = ReportMeta(doc="d", issuing_body="Huyện ủy Tân Lạc", province="Hòa Bình")
+    words = ["huyen", "tan", "lac", "rut", "ra", "nhung", "bai", "hoc", "gi"]
+    assert strip_naming(words, [meta]) == ["huyen", "rut", "ra", "nhung", "bai", "hoc", "gi"]
+    one_word = ReportMeta(doc="e", issuing_body="Chi bộ Đông", province="")
+    assert strip_naming(["chi", "dong", "co"], [one_word]) == ["chi", "dong", "co"]  # one syllable: no name
+
+
 def test_scope_names_any_kind_of_body():
     # No rule for particular bodies: a question names a report by a distinctive run of its body's name.
     reports = {

@@ -229,7 +229,11 @@ def _naming_phrases(issuing_body: str, province: str) -> frozenset[tuple[str, ..
     body = tuple(words(issuing_body))
     n = len(body)
     runs = {body[i:j] for i in range(n) for j in range(i + MIN_NAMING_WORDS, n + 1)}
-    return frozenset(runs | {tuple(fold(province).split())})
+    # The place a body is named after ("Huyện ủy Hòa Thạnh": "huyện Hòa Thạnh", "Hòa Thạnh") names it too.
+    head = next((h for h in sorted(_HEADS, key=len, reverse=True) if body[: len(h)] == h), ())
+    place = body[len(head) :] if head else ()
+    places = {place} if len(place) >= 2 else set()
+    return frozenset(runs | places | {tuple(fold(province).split())})
 
 
 def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
