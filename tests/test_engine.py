@@ -233,6 +233,22 @@ def test_a_cited_document_is_answered_by_its_number_and_a_stated_figure_is_not_a
     assert not any("300" in line and "14" not in line for line in cases.text.splitlines())
 
 
+REVIEWED = """BÁO CÁO
+SƠ KẾT 3 NĂM THỰC HIỆN NGHỊ QUYẾT SỐ 07-NQ/TU NGÀY 14/9/2021 CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH VỀ PHÁT TRIỂN DU LỊCH
+
+Thực hiện Kế hoạch số 152-KH/TU ngày 02/10/2024 của Ban Thường vụ Tỉnh ủy về sơ kết 3 năm thực hiện Nghị quyết số 07-NQ/TU, Ban Thường vụ Huyện ủy Đông Triều báo cáo như sau.
+I. KẾT QUẢ
+Toàn huyện đón 1.250 nghìn lượt khách du lịch.
+"""
+
+
+def test_a_cited_document_is_answered_with_its_date_from_the_mention_that_gives_it(engine_on):
+    engine = engine_on({"reviewed.txt": REVIEWED})
+    text = engine.ask("Báo cáo sơ kết việc thực hiện nghị quyết nào của tỉnh, ban hành ngày nào?").text
+    assert "07-NQ/TU (ngày 14/9/2021)" in text
+    assert "152-KH/TU" not in text  # the quote is the dated mention, not the sentence citing the plan too
+
+
 CAUSES = """BÁO CÁO
 Kết quả công tác kiểm tra, giám sát năm 2024 của Ủy ban Kiểm tra Huyện ủy Vĩnh Phú
 

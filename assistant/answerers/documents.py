@@ -10,7 +10,7 @@ import re
 from assistant.answerers.base import Draft, Library
 from assistant.labels import answer_label
 from assistant.question import Question
-from assistant.wording import quote_line
+from assistant.wording import phrase, quote_line
 from ingest.metadata import document_codes
 from ingest.types import Evidence, Retrieval
 
@@ -29,7 +29,9 @@ class DocumentAnswerer:
         _score, ev, code = best
         sentence = self.lib.text(ev.doc_key)[ev.start : ev.end]
         label = answer_label(self.lib.meta(ev.doc_key), q.lang)
-        return Draft([f"**{label}**: {code}", quote_line(sentence, q.lang, 1, q.text)], [ev])
+        dated = _date_after(sentence, sentence.find(code) + len(code)) if code in sentence else ""
+        named = f"{code} ({phrase(q.lang, 'dated', date=dated)})" if dated else code
+        return Draft([f"**{label}**: {named}", quote_line(sentence, q.lang, 1, q.text)], [ev])
 
     def best_document(self, q: Question, found: Retrieval) -> tuple[float, Evidence, str] | None:
         """(score, sentence, number) of the best sentence citing a document of the kind asked: the question's
@@ -57,12 +59,38 @@ class DocumentAnswerer:
             score = self.lib.overlap(q, self.lib.text(ev.doc_key)[ev.start : ev.end]) + meaning
             if best is None or score > best[0] or (score == best[0] and order < best[1]):
                 best = (score, order, ev, code)
-        return None if best is None else (best[0], best[2], best[3])
+        if best is None:
+            return None
+        return best[0], self._dated_mention(best[2], best[3]), best[3]
+
+    def _dated_mention(self, ev: Evidence, code: str) -> Evidence:
+        """The clause citing the same document with its date ("Nghị quyết số 05-NQ/TU ngày 12/10/2021 ...",
+        often the title), when the chosen one gives none: the fullest citation of the document."""
+        text = self.lib.text(ev.doc_key)
+        if _date_after(text, text.find(code, ev.start, ev.end) + len(code)):
+            return ev
+        for a, b, _kind in self._codes.get(ev.doc_key, []):
+            if text[a:b] == code and _date_after(text, b):
+                return Evidence(ev.doc_key, *_clause(text, *self.lib.sentence_of(ev.doc_key, a), a), "")
+        return ev
 
     def _reports(self, q: Question, found: Retrieval) -> list[str]:
         if q.scope:
             return list(q.scope)
         return list(dict.fromkeys(p.chunk.doc_key for p in found.passages))[:REPORTS_SEARCHED]
+
+
+# "05-NQ/TU ngày 12/10/2021", "số 19-CTr/HU, ngày 25 tháng 11 năm 2021": the date a document number is cited with.
+_DATE_AFTER_RE = re.compile(
+    r"\s*,?\s*ngày\s+(\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d{2})",
+    re.IGNORECASE,
+)
+
+
+def _date_after(text: str, at: int) -> str:
+    """The date written right after a document's number, "" when none is."""
+    match = _DATE_AFTER_RE.match(text, at)
+    return match.group(1) if match else ""
 
 
 def _clause(text: str, start: int, end: int, at: int) -> tuple[int, int]:
