@@ -24,6 +24,7 @@ from ingest.lexicon import (
     REPORT_NAMING,
     SECTION_ROLES,
     STOPWORDS,
+    UNITS,
     cues,
     tone_key,
     units_tagged,
@@ -299,12 +300,35 @@ def _spelled_otherwise(unit: str, typed: str) -> bool:
     return bool(runs) and not runs & _UNIT_SPELLINGS.get(unit, set())
 
 
+@cache
+def _agent_unit_re(unit: str) -> re.Pattern[str]:
+    leads = "|".join(re.escape(fold(w)) for w in cues("not_counted_after"))
+    return re.compile(rf" (?:{leads}) {re.escape(unit)} ")
+
+
+_LEXICON_UNITS = frozenset(fold(u) for u in UNITS)
+_TIME_UNITS = frozenset(fold(u) for u in units_tagged("time"))
+
+
+def _answer_units(answer: str) -> tuple[str, ...]:
+    """The units of the figures an answer states ("đạt 2.486,5 tỷ đồng" -> "ty dong"), in order."""
+    folded = fold(answer)
+    found = [
+        (m.start(), unit)
+        for unit in _LEXICON_UNITS - _TIME_UNITS  # "trong 3 năm": how long, not what
+        for m in re.finditer(rf"\d(?:[\d.,]*\d)?\s+{re.escape(unit)}(?!\w)", folded)
+    ]
+    return tuple(dict.fromkeys(unit for _at, unit in sorted(found)))
+
+
 def _units(folded: str, counted: str = "", typed: str = "") -> tuple[str, ...]:
     """The units the question counts; `typed`, the question as typed when it has diacritics."""
     found: list[str] = [counted] if counted and counted not in _ASKED_UNITS else []
     padded = f" {folded} "
     for unit in _ASKED_UNITS:
         if f" {unit} " in padded and not (typed and _spelled_otherwise(unit, typed)):
+            if _agent_unit_re(unit).search(padded) and padded.count(f" {unit} ") == 1:
+                continue  # "phần do người dân đóng góp": who gave it, not what is counted
             found.append(unit)
             padded = padded.replace(f" {unit} ", " ")
     if has_cue("share", folded) and "%" not in found:
@@ -508,6 +532,9 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         context = previous.search_text
         inherited = not predicates and bool(previous.predicates)
         predicates = predicates or previous.predicates
+        if not units and not all(u in _LEXICON_UNITS for u in previous.units or ("",)):
+            # "Trong số đó, phần ... là bao nhiêu?" after "bao nhiêu nguồn lực": in the unit it was answered in
+            units = (*previous.units, *_answer_units(history[-1].get("a", "")))
         units = units or previous.units
         years = years or _shifted_years(text, previous.years) or previous.years  # the topic's year kept
     documents = asked_documents(text, english, has_cue("doc_number", text))

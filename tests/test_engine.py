@@ -379,3 +379,25 @@ def test_a_year_opening_a_sentence_dates_its_figures_whatever_year_the_report_is
     assert "17" in text and "12" not in text and "61" not in text  # 61: of the term, not of a year
     earlier = engine.ask("Năm 2023 Đảng ủy xã Hòa Lạc kết nạp bao nhiêu đảng viên?").text
     assert "12" in earlier and "17" not in earlier
+
+
+MEASURED = """BÁO CÁO
+Sơ kết 3 năm xây dựng nông thôn mới của Huyện ủy Tân Lạc
+
+I. KẾT QUẢ
+Trong 3 năm, tổng nguồn lực huy động đạt 1.250,4 tỷ đồng. Thu ngân sách trên địa bàn đạt 318,2 tỷ đồng.
+"""
+
+
+def test_what_is_measured_not_counted_is_named_before_its_figure(engine_on):
+    """ "bao nhiêu nguồn lực" names no unit: the figure whose clause names it before it answers, in its
+    own unit; the duration "3 năm" measures nothing."""
+    engine = engine_on({"measured.txt": MEASURED})
+    question = "Huyện ủy Tân Lạc huy động được bao nhiêu nguồn lực?"
+    text = engine.ask(question).text
+    assert "1.250,4" in text and "318,2" not in text
+    q, snap = engine.parse(question), engine.snapshot
+    found = snap.searcher.search(q.query(), 5)
+    [key] = snap.reports
+    unit = {f.value: snap.counts.features(q, f, found)["unit"] for f in snap.library.facts(key)}
+    assert unit[1250.4] == 1.0 and unit[318.2] == 0.0 and unit[3] == 0.0

@@ -180,3 +180,16 @@ def test_the_words_asking_for_a_share_are_not_what_it_is_a_share_of():
 def test_what_plans_asks_for_tasks_and_which_plan_for_a_document():
     assert parse_question("Which plan did the committee issue in 2019?").documents == ("KH",)
     assert parse_question("What plans does the commune set for 2025?").documents == ()
+
+
+def test_who_did_something_is_not_what_is_counted():
+    assert "nguoi" not in parse_question("Trong số đó, phần do người dân đóng góp là bao nhiêu?").units
+    assert "nguoi" in parse_question("Xã có bao nhiêu người tham gia?").units
+
+
+def test_a_followup_of_a_measured_amount_asks_in_the_unit_it_was_answered_in():
+    history = [{"q": "Huyện huy động được bao nhiêu nguồn lực?", "a": "Tổng nguồn lực đạt 2.486,5 tỷ đồng."}]
+    units = parse_question("Trong số đó, phần do doanh nghiệp đóng góp là bao nhiêu?", history).units
+    assert "ty dong" in units
+    counted = [{"q": "Xã kết nạp bao nhiêu đảng viên?", "a": "Kết nạp 14 đảng viên trong 3 năm."}]
+    assert parse_question("Còn năm 2023 thì sao?", counted).units == ("dang vien",)

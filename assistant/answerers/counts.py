@@ -15,7 +15,7 @@ from assistant.question import Question, QuestionKind
 from assistant.wording import approximate, count_word, english_word, gloss, phrase
 from ingest.facts import predicate_matches
 from ingest.glossary import english_participle
-from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
+from ingest.lexicon import PREDICATES, STOPWORDS, UNITS, number_words, predicates_flagged, units_tagged
 from ingest.normalize import collapse_spaces, fold
 from ingest.numbers import format_number, same_number
 from ingest.periods import TERM_RE, YEAR_RE, single_years, without_terms
@@ -44,6 +44,15 @@ _PLAN_WORDS = tuple(f" {w} " for w in number_words("plan"))
 # Parts of a report that look ahead: their figures are plans, not what was done.
 _FORWARD_ROLES = frozenset({"targets", "tasks"})
 _PEOPLE_UNITS = {fold(u) for u in units_tagged("people")}
+_TIME_UNITS = {fold(u) for u in units_tagged("time")}
+_LEXICON_UNITS = {fold(u) for u in UNITS}  # what figures count in; any other noun asked is measured
+
+
+def _counts_in_a_unit(noun: str) -> bool:
+    """The noun asked is, or starts with, a unit figures count in ("lượt tổ chức đảng")."""
+    return any(noun == unit or noun.startswith(f"{unit} ") for unit in _LEXICON_UNITS)
+
+
 _PERSON_NOUNS = {fold(u) for u in units_tagged("person")}
 
 
@@ -310,13 +319,24 @@ class CountAnswerer:
     def _counted_words(self, fact: Fact) -> tuple[str, ...]:
         return tuple(w for w in words(fact.subject) if w not in STOPWORDS)
 
-    @staticmethod
-    def _unit_hit(q: Question, fact: Fact) -> bool:
-        """A share answers a share question only; a count answers a question naming what it counts."""
+    def _unit_hit(self, q: Question, fact: Fact) -> bool:
+        """A share answers a share question only; a count answers a question naming what it counts. What
+        is measured rather than counted ("bao nhiêu nguồn lực", no unit of the lexicon) is named before
+        its figure: "Tổng nguồn lực huy động ... đạt 2.486,5 tỷ đồng"."""
         if fact.unit == "%":
             return "%" in q.units
         counted = _folded(f"{fact.subject} {fact.unit}")
-        return any(u in counted for u in q.units if u != "%")
+        if any(u in counted for u in q.units if u != "%"):
+            return True
+        measured = [u for u in q.units if u != "%" and not _counts_in_a_unit(u)]
+        if not measured or _folded(fact.unit) in _TIME_UNITS:
+            return False  # "trong 3 năm ... nguồn lực": a duration measures no amount
+        return any(f" {u} " in self._words_before(fact) for u in measured)
+
+    @_once_per_figure
+    def _words_before(self, fact: Fact) -> str:
+        """The folded words of the figure's clause before it, padded."""
+        return f" {' '.join(words(self.lib.text(fact.doc_key)[fact.sentence_start : fact.start]))} "
 
     def _report_figures(
         self, q: Question, found: Retrieval, key: str, candidates: list[Fact] | None = None
