@@ -293,3 +293,8 @@ def test_a_named_body_outweighs_a_shared_term_and_a_kind_of_body_alone_names_non
     }
     asked = "How many new members did the Quỳnh Sơn district party committee admit over the 2020–2025 term?"
     assert scope_of(asked, reports) == ["district"]
+
+
+def test_an_english_word_is_not_a_glossary_unit_with_an_s():
+    assert "ha" not in translate_terms("How much has been recovered?").split()  # "has" is not hectares
+    assert "bao nhiêu ha" in translate_terms("how many hectares")
