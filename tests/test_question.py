@@ -193,3 +193,10 @@ def test_a_followup_of_a_measured_amount_asks_in_the_unit_it_was_answered_in():
     assert "ty dong" in units
     counted = [{"q": "Xã kết nạp bao nhiêu đảng viên?", "a": "Kết nạp 14 đảng viên trong 3 năm."}]
     assert parse_question("Còn năm 2023 thì sao?", counted).units == ("dang vien",)
+
+
+def test_whether_a_result_met_its_goal_is_a_comparison():
+    from assistant.question import QuestionKind
+
+    question = "Đến hết năm 2024, số xã đạt chuẩn đã đạt mục tiêu đề ra cho năm 2025 chưa?"
+    assert parse_question(question).kind is QuestionKind.COMPARISON
