@@ -480,7 +480,9 @@ def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
         and (known(w) or (q.lang == "vi" and ("_" not in w or w in q.compounds)))
     ]
     # What the question spells out, a report may write as its initials: only those some report writes.
-    spelled = [a for a in acronyms(own) if view is not None and known(a) and a not in content]
+    spelled = [
+        a for a in acronyms(own) if q.lang == "vi" and view is not None and known(a) and a not in content
+    ]
     return tuple(dict.fromkeys([*content, *spelled]))
 
 

@@ -102,7 +102,9 @@ def acronyms(folded_words: Sequence[str]) -> list[str]:
         run = folded_words[i : i + longest]
         for n in range(shortest, len(run) + 1):
             if all(w.isalpha() and w not in STOPWORDS for w in run[:n]):  # "trong đó cấp" is no "TĐC"
-                out.append("".join(w[0] for w in run[:n]))
+                initials = "".join(w[0] for w in run[:n])
+                if not _SYLLABLE_SHAPE_RE.fullmatch(initials):  # "hoi" is a word, not initials
+                    out.append(initials)
     return out
 
 

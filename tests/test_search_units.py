@@ -298,3 +298,11 @@ def test_a_named_body_outweighs_a_shared_term_and_a_kind_of_body_alone_names_non
 def test_an_english_word_is_not_a_glossary_unit_with_an_s():
     assert "ha" not in translate_terms("How much has been recovered?").split()  # "has" is not hectares
     assert "bao nhiêu ha" in translate_terms("how many hectares")
+
+
+def test_initials_are_of_content_syllables_and_never_a_word():
+    from ingest.tokens import acronyms
+
+    assert "ttv" in acronyms(["tuyen", "truyen", "vien"])
+    assert "hoi" not in acronyms(["handed", "out", "in"])  # shaped like a syllable: a word, not initials
+    assert not acronyms(["trong", "do", "cap"])  # "trong đó" are function words
