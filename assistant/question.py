@@ -307,7 +307,13 @@ def _agent_unit_re(unit: str) -> re.Pattern[str]:
 
 
 _LEXICON_UNITS = frozenset(fold(u) for u in UNITS)
-_TIME_UNITS = frozenset(fold(u) for u in units_tagged("time"))
+TIME_UNITS = frozenset(fold(u) for u in units_tagged("time"))
+
+
+def is_measured(noun: str) -> bool:
+    """The noun asked is measured, not counted: no unit figures count in is it or starts it ("nguồn lực"
+    is measured; "lượt tổ chức đảng" is counted in "lượt")."""
+    return not any(noun == unit or noun.startswith(f"{unit} ") for unit in _LEXICON_UNITS)
 
 
 def _answer_units(answer: str) -> tuple[str, ...]:
@@ -315,7 +321,7 @@ def _answer_units(answer: str) -> tuple[str, ...]:
     folded = fold(answer)
     found = [
         (m.start(), unit)
-        for unit in _LEXICON_UNITS - _TIME_UNITS  # "trong 3 năm": how long, not what
+        for unit in _LEXICON_UNITS - TIME_UNITS  # "trong 3 năm": how long, not what
         for m in re.finditer(rf"\d(?:[\d.,]*\d)?\s+{re.escape(unit)}(?!\w)", folded)
     ]
     return tuple(dict.fromkeys(unit for _at, unit in sorted(found)))
@@ -534,7 +540,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         context = previous.search_text
         inherited = not predicates and bool(previous.predicates)
         predicates = predicates or previous.predicates
-        if not units and not all(u in _LEXICON_UNITS for u in previous.units or ("",)):
+        if not units and (not previous.units or any(is_measured(u) for u in previous.units if u != "%")):
             # "Trong số đó, phần ... là bao nhiêu?" after "bao nhiêu nguồn lực": in the unit it was answered in
             units = (*previous.units, *_answer_units(history[-1].get("a", "")))
         units = units or previous.units

@@ -52,11 +52,11 @@ def syllables(text: str) -> list[str]:
 _SYLLABLE_SHAPE_RE = re.compile(r"[bcdghklmnpqrstvx]*[aeiouy]+(?:ch|ng|nh|[cmnpt])?")
 
 
-def abbreviated(written: str) -> str | None:
+def abbreviated(written: str, folded: str | None = None) -> str | None:
     """The words a token as written abbreviates ("KH&CN", "ubkt"), None when it is no abbreviation: a
     token with tone or vowel marks never is ("tự"), nor one shaped like a syllable unless in capitals
     ("05-NQ/TU", not "tu" typed without marks)."""
-    key = fold(written)
+    key = fold(written) if folded is None else folded
     full = ABBREVIATIONS.get(key)
     if full is None or any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", written)):
         return None
@@ -73,7 +73,7 @@ def _expanded_syllables(text: str) -> list[str]:
         if not token:
             continue
         out.append(token)
-        if full := abbreviated(match.group(0)):
+        if token in ABBREVIATIONS and (full := abbreviated(match.group(0), token)):
             out.extend(syllables(full))
             out.extend(_ngrams(syllables(full), 2))
     return out
@@ -84,8 +84,9 @@ def spelled_out(written_words: Iterable[str]) -> list[str]:
     nghe"; the words as written, since "TU" abbreviates and "tự" does not."""
     out: list[str] = []
     for word in written_words:
-        full = abbreviated(word)
-        out.extend(fold(full).split() if full else [fold(word)])
+        folded = fold(word)
+        full = abbreviated(word, folded) if folded in ABBREVIATIONS else None
+        out.extend(fold(full).split() if full else [folded])
     return out
 
 

@@ -11,11 +11,11 @@ from typing import TypeVar
 from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import Model, expit, logit, model
 from assistant.labels import answer_label, kind_name
-from assistant.question import Question, QuestionKind
+from assistant.question import TIME_UNITS, Question, QuestionKind, is_measured
 from assistant.wording import approximate, count_word, english_word, gloss, phrase
 from ingest.facts import predicate_matches
 from ingest.glossary import english_participle
-from ingest.lexicon import PREDICATES, STOPWORDS, UNITS, number_words, predicates_flagged, units_tagged
+from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
 from ingest.normalize import collapse_spaces, fold
 from ingest.numbers import format_number, same_number
 from ingest.periods import TERM_RE, YEAR_RE, single_years, without_terms
@@ -44,13 +44,6 @@ _PLAN_WORDS = tuple(f" {w} " for w in number_words("plan"))
 # Parts of a report that look ahead: their figures are plans, not what was done.
 _FORWARD_ROLES = frozenset({"targets", "tasks"})
 _PEOPLE_UNITS = {fold(u) for u in units_tagged("people")}
-_TIME_UNITS = {fold(u) for u in units_tagged("time")}
-_LEXICON_UNITS = {fold(u) for u in UNITS}  # what figures count in; any other noun asked is measured
-
-
-def _counts_in_a_unit(noun: str) -> bool:
-    """The noun asked is, or starts with, a unit figures count in ("lượt tổ chức đảng")."""
-    return any(noun == unit or noun.startswith(f"{unit} ") for unit in _LEXICON_UNITS)
 
 
 _PERSON_NOUNS = {fold(u) for u in units_tagged("person")}
@@ -328,8 +321,8 @@ class CountAnswerer:
         counted = _folded(f"{fact.subject} {fact.unit}")
         if any(u in counted for u in q.units if u != "%"):
             return True
-        measured = [u for u in q.units if u != "%" and not _counts_in_a_unit(u)]
-        if not measured or _folded(fact.unit) in _TIME_UNITS:
+        measured = [u for u in q.units if u != "%" and is_measured(u)]
+        if not measured or _folded(fact.unit) in TIME_UNITS:
             return False  # "trong 3 năm ... nguồn lực": a duration measures no amount
         return any(f" {u} " in self._words_before(fact) for u in measured)
 
