@@ -32,7 +32,7 @@ from ingest.lexicon import (
 )
 from ingest.normalize import collapse_spaces, fold, has_diacritics, normalize_query
 from ingest.numbers import numbers_in
-from ingest.periods import YEAR_RE, single_years
+from ingest.periods import YEAR_RE, single_years, spans_in, terms_in
 from ingest.tokens import acronyms, segmented_words, spelled_out, words
 from ingest.types import Query, ReportMeta
 from vectorstore.scope import name_index, report_scope, strip_naming
@@ -78,6 +78,7 @@ class Question:
     wants_list: bool = False  # "mỗi hình thức bao nhiêu", "for each kind"
     wants_several: bool = False  # "how many ... and how many ...": every figure of the sentence
     years: tuple[str, ...] = ()  # single years named ("năm 2023"), not terms ("2020–2025")
+    periods: tuple[str, ...] = ()  # terms named ("giai đoạn 2016–2020"), written as term_label writes them
     asks_who: bool = False
     part: str = ""  # the part of a report asked for: lessons, shortcomings, causes, ... (lexicon), or ""
     names_part: bool = False  # the question names a part of a report, not only an event
@@ -180,12 +181,12 @@ def _kind(text: str, documents: tuple[str, ...]) -> QuestionKind:
         return QuestionKind.COMPARISON  # "bao nhiêu ..., nhiều hơn hay ít hơn ...?": figures, compared
     if count:
         return QuestionKind.COUNT
+    if has_cue("why", text):
+        return QuestionKind.WHY  # "vì sao ... chưa đạt chỉ tiêu?": the causes, not the figures compared
     if has_cue("compare", text) and has_cue("quantity", text):
         return QuestionKind.COMPARISON  # "số đảng viên ... so với chỉ tiêu thế nào?": figures, compared
     if (has_cue("compare", text) and len(single_years(text)) >= 2) or _asks_against_target(text):
         return QuestionKind.COMPARISON  # "how did admissions in 2024 compare with 2023?": a figure a year
-    if has_cue("why", text):
-        return QuestionKind.WHY
     if has_cue("list", text) or (has_cue("plural", text) and has_cue("which", text)):
         return QuestionKind.LIST
     return QuestionKind.FACT
@@ -465,7 +466,7 @@ def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
     """The question's content words: abbreviations expanded; words naming the reports in scope and words
     the reports never use (untranslated English, typos) say nothing about which sentence answers."""
     metas = [view.reports[k] for k in q.scope or []] if view else []
-    own = _strip_terms(strip_naming(list(q.words), metas))
+    own = _strip_terms(strip_naming(list(q.words), metas, levels=q.lang == "en"))
     candidates = list(own)
     candidates += [f"{a}_{b}" for a, b in zip(own, own[1:], strict=False)]  # compounds: "chuyen_doi"
     candidates += [c for c in q.compounds if set(c.split("_")) <= set(own)]
@@ -533,6 +534,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         units = _units(" ".join(vi_view), fold(" ".join(counted)), typed)
     context = ""
     years = tuple(single_years(text))
+    periods = tuple(dict.fromkeys(terms_in(text)))
     inherited = follows_count = False
     if is_followup(text, history):
         previous = _parse(history[-1].get("q", ""), history[:-1], view)
@@ -545,8 +547,14 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
             units = (*previous.units, *_answer_units(history[-1].get("a", "")))
         units = units or previous.units
         years = years or _shifted_years(text, previous.years) or previous.years  # the topic's year kept
+        periods = periods or (previous.periods if not years else ())
     documents = asked_documents(text, english, has_cue("doc_number", text))
     kind = _kind(text, documents)
+    if kind is not QuestionKind.COMPARISON and (spans := spans_in(text)):
+        # "how many ... between 2021 and 2025": one period, not two years each figure must name
+        periods = tuple(dict.fromkeys((*periods, *spans)))
+        bounds = {y for span in spans for y in span.split("–")}
+        years = tuple(y for y in years if y not in bounds)
     if follows_count and kind is QuestionKind.FACT and (has_cue("target", folded) or predicates):
         kind = QuestionKind.COUNT  # after a count: "what was the target for that?", "và khai trừ?"
     if kind is QuestionKind.FACT and has_cue("target", folded) and predicates and units:
@@ -562,6 +570,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         wants_list=has_cue("kinds_of", folded),
         wants_several=several,
         years=years,
+        periods=periods,
         asks_who=is_who_question(text),
         part=asked_part(text, english, kind),
         names_part=names_part(text, english),

@@ -91,6 +91,9 @@ def _unmasked(text: str, lo: int, hi: int, masks: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+CLOSED_ASIDE_RE = re.compile(r"\([^()]*\)")  # a parenthesis opened and closed
+
+
 def _find_predicate(text: str, lo: int, hi: int, masks: list[tuple[int, int]]) -> str:
     """The predicate ending nearest before hi, outside the noun phrases of other numbers. Verbs that are
     also common nouns or vague ("tổ chức", "xây dựng", "đạt") count only right before the number."""
@@ -101,8 +104,13 @@ def _find_predicate(text: str, lo: int, hi: int, masks: list[tuple[int, int]]) -
     if barrier:
         lo = barrier.end()
     best: re.Match[str] | None = None
+    # A verb inside an aside closed before the figure is of the aside's own figures: "kỷ luật 04 tổ chức
+    # đảng (khiển trách 03, cảnh cáo 01) và 327 đảng viên" disciplined 327, it did not warn them.
+    asides = [(a.start(), a.end()) for a in CLOSED_ASIDE_RE.finditer(text, lo, hi)]
     for m in _PRED_RE.finditer(text, lo, hi):
         if any(m.start() < me and ms < m.end() for ms, me in masks):
+            continue
+        if any(a <= m.start() and m.end() <= b for a, b in asides):
             continue
         if canonical_predicate(m.group()) in _ADJACENT_ONLY and not _FILLER_RE.fullmatch(
             _unmasked(text, m.end(), hi, masks)
@@ -204,7 +212,13 @@ def _subject(
         context = label or _link_subject(text, num, clause)
         if context:
             return context
-    return num.phrase or label
+    subject = num.phrase or label
+    who = _WHO_ARE_RE.match(text, num.phrase_end, clause[1]) if num.phrase else None
+    return f"{subject} ({collapse_spaces(who.group(1))})" if who else subject
+
+
+# "12 đảng viên là giảng viên, 32 đảng viên là sinh viên": what those counted are, up to the next part.
+_WHO_ARE_RE = re.compile(r"\s+là\s+([^\W\d_][^,;:().\d]{0,40}?)(?=\s*(?:[,;:().]|\svà\s|$))")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -243,6 +257,10 @@ def _assign_targets(num: Quantity, cands: list[Quantity], p: int, q: int) -> Non
     owners = [c for c in cands if c.end <= num.end and not c.consumed and c.unit == items[0].unit]
     if len(items) > 1 and len(owners) >= len(items):
         pairs = zip(owners[-len(items) :], items, strict=True)
+    elif num.unit == "%" and items[0].unit != "%":
+        # "tuyển 3.215 sinh viên, đạt 91,9% chỉ tiêu (chỉ tiêu 3.500 sinh viên)": the count's target,
+        # not the share's
+        pairs = zip(owners[-1:], items[:1], strict=False)
     else:
         pairs = zip([num], items[:1], strict=True)
     for owner, it in pairs:

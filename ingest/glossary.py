@@ -118,10 +118,19 @@ def english_participle(vietnamese: str) -> str | None:
 
 @cache
 def _participles() -> dict[str, str]:
-    out: dict[str, str] = {}
+    """A term with no "-ed" phrase takes that of the term it ends on: "thi hành kỷ luật" (enforce
+    discipline) is said as "kỷ luật" is, "disciplined"; else its gloss."""
+    own: dict[str, str | None] = {}
+    glosses: dict[str, str] = {}
     for english, vi, gloss in GLOSSARY:
         for variant in vi.split("|"):
-            out.setdefault(_marked(variant), next((p for p in english if p.endswith("ed")), gloss))
+            own.setdefault(_marked(variant), next((p for p in english if p.endswith("ed")), None))
+            glosses.setdefault(_marked(variant), gloss)
+    out: dict[str, str] = {}
+    for term, participle in own.items():
+        # the one it ends on: the thing done ("kỷ luật"), not the doing ("thi hành")
+        held = [t for t, p in own.items() if p and t != term and f" {term} ".endswith(f" {t} ")]
+        out[term] = participle or (own[max(held, key=len)] if held else None) or glosses[term]
     return out
 
 

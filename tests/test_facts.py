@@ -457,3 +457,25 @@ def test_a_list_after_a_colon_that_does_not_sum_to_the_figure_is_no_breakdown() 
     facts = _facts("Đảng ủy trao tặng 12 Huy hiệu Đảng, gồm: 02 Huy hiệu 60 năm, 04 Huy hiệu 50 năm.")
     assert _one(facts, 12).breakdown == ()
     assert not is_part(_one(facts, 4), facts)
+
+
+def test_a_verb_inside_an_aside_closed_before_the_figure_is_not_its_verb() -> None:
+    text = "Toàn Đảng bộ thi hành kỷ luật 04 tổ chức đảng (khiển trách 03, cảnh cáo 01) và 327 đảng viên."
+    members = next(f for f in _facts(text) if f.value == 327)
+    assert canonical_predicate(members.predicate) == "discipline"
+    inside = next(f for f in _facts(text) if f.value == 1)
+    assert canonical_predicate(inside.predicate) == "warning"
+
+
+def test_what_those_counted_are_after_la_qualifies_them() -> None:
+    text = "Kết nạp 47 đảng viên mới, trong đó 12 đảng viên là giảng viên, 03 đảng viên là viên chức và 32 đảng viên là sinh viên."
+    subjects = {f.value: f.subject for f in _facts(text)}
+    assert subjects[12] == "đảng viên (giảng viên)" and subjects[32] == "đảng viên (sinh viên)"
+    assert subjects[47] == "đảng viên mới"
+
+
+def test_a_target_counted_in_things_belongs_to_the_count_not_to_its_share() -> None:
+    text = "Năm 2024 tuyển được 3.215 sinh viên, đạt 91,9% chỉ tiêu được giao (chỉ tiêu 3.500 sinh viên)."
+    facts = _facts(text)
+    assert next(f for f in facts if f.value == 3215).target == 3500
+    assert next(f for f in facts if f.value == 91.9).target is None

@@ -169,3 +169,47 @@ def test_a_review_of_years_carrying_out_a_resolution_is_thematic_and_of_its_peri
     assert meta.term == "2021–2025"
     annual = "BÁO CÁO\nTổng kết công tác năm 2024, phương hướng, nhiệm vụ năm 2025 của Huyện ủy Đông Triều\n"
     assert read_metadata(normalize_text(annual), "a.txt").kind == "annual_summary"
+
+
+SIGNED = normalize_text(
+    """HUYỆN ỦY LẠC YÊN
+BAN TUYÊN GIÁO
+*
+Số 21-BC/BTGHU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Lạc Yên, ngày 9 tháng 4 năm 2025
+
+BÁO CÁO
+Kết quả công tác tuyên giáo quý I năm 2025
+
+Tổ chức 12 hội nghị quán triệt nghị quyết.
+
+T/M BAN THƯỜNG VỤ
+PHÓ TRƯỞNG BAN
+(Đã ký)
+Thượng tá Lò Văn Sơn
+
+Nơi nhận:
+- Thường trực Huyện ủy,
+- Lưu Văn phòng.
+"""
+)
+
+
+def test_the_signature_block_names_the_signer_and_office():
+    from ingest.signature import signature
+
+    signed = signature(SIGNED)
+    assert signed is not None
+    assert (signed.name, signed.office) == ("Thượng tá Lò Văn Sơn", "PHÓ TRƯỞNG BAN")
+    assert SIGNED[signed.start : signed.end].endswith("Lò Văn Sơn")
+    # A capitalised heading followed by text is no signature block.
+    assert signature("II. NHIỆM VỤ\nBÍ THƯ CHI BỘ\nphải gương mẫu đi đầu trong mọi việc.\n") is None
+
+
+def test_a_documents_number_is_answered_with_its_date_and_signer(engine_on):
+    engine = engine_on({"signed.txt": SIGNED})
+    answer = engine.ask("Báo cáo quý I năm 2025 của Ban Tuyên giáo Huyện ủy Lạc Yên số hiệu gì, ai ký?")
+    assert "21-BC/BTGHU" in answer.text and "9/4/2025" in answer.text and "Lò Văn Sơn" in answer.text
+    for cited in answer.citations:
+        assert SIGNED[cited.start : cited.end] == cited.text

@@ -74,6 +74,9 @@ def test_the_part_a_why_question_asks_for():
     assert parse_question("Vì sao năm qua xã gặp nhiều khó khăn?").part == "difficulties"
     assert parse_question("Những hạn chế trong sinh hoạt chi bộ là gì?").part == "shortcomings"
     assert parse_question("Qua 5 năm, xã rút ra được những kinh nghiệm gì?").part == "lessons"
+    # A result short of its target is explained, not compared with it.
+    short = parse_question("Vì sao năm 2024 xã chưa đạt chỉ tiêu kết nạp đảng viên?")
+    assert short.kind == "why" and short.part == "causes"
 
 
 def test_a_summary_question_asks_for_a_list():
@@ -200,3 +203,13 @@ def test_whether_a_result_met_its_goal_is_a_comparison():
 
     question = "Đến hết năm 2024, số xã đạt chuẩn đã đạt mục tiêu đề ra cho năm 2025 chưa?"
     assert parse_question(question).kind is QuestionKind.COMPARISON
+
+
+def test_a_period_written_out_in_words_is_one_period_not_two_years():
+    q = parse_question("How many collective models were set up in the district between 2021 and 2025?")
+    assert q.periods == ("2021–2025",) and q.years == ()
+    assert parse_question("Từ năm 2021 đến năm 2025 huyện xây dựng bao nhiêu mô hình?").periods == (
+        "2021–2025",
+    )
+    # Two years compared stay two years.
+    assert parse_question("How did admissions change from 2023 to 2024?").years == ("2023", "2024")

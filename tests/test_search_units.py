@@ -171,7 +171,7 @@ def test_english_glosses_name_terms_not_parts_of_words():
 
     # A one-syllable term inside a compound word or a name is not the term: "tổ" in "tổ chức", "nam" in
     # "Hà Nam" and "Việt Nam", "sở" in "cơ sở".
-    assert quote_line("Lễ kỷ niệm được tổ chức tại Hà Nam, Việt Nam.", "en", 1).startswith("- «")
+    assert quote_line("Buổi lễ được tổ chức tại Hà Nam, Việt Nam.", "en", 1).startswith("- «")
     assert "department" not in quote_line("Hỗ trợ 20 cơ sở sản xuất.", "en", 1)
     assert "male" in quote_line("Chi bộ có 12 đảng viên nam.", "en", 1)
     assert "department" in quote_line("Sở Tư pháp hỗ trợ 20 cơ sở sản xuất.", "en", 1)
@@ -306,3 +306,21 @@ def test_initials_are_of_content_syllables_and_never_a_word():
     assert "ttv" in acronyms(["tuyen", "truyen", "vien"])
     assert "hoi" not in acronyms(["handed", "out", "in"])  # shaped like a syllable: a word, not initials
     assert not acronyms(["trong", "do", "cap"])  # "trong đó" are function words
+
+
+def test_an_english_questions_level_of_administration_names_the_body_in_scope():
+    from vectorstore.scope import strip_naming
+
+    meta = ReportMeta(doc="d", issuing_body="Đảng đoàn Hội đồng nhân dân tỉnh", province="Tuyên Quang")
+    # "the Tuyen Quang provincial People's Council's weaknesses": "tỉnh" is where the council is
+    words = ["tuyen", "quang", "tinh", "hoi", "dong", "nhan", "dan", "han", "che"]
+    assert strip_naming(words, [meta], levels=True) == ["han", "che"]
+    assert "tinh" in strip_naming(words, [meta])  # folded, a Vietnamese "tỉnh" may be "tình"
+
+
+def test_a_verb_phrase_is_said_in_english_as_the_term_it_ends_on():
+    from ingest.glossary import english_participle
+
+    # "thi hành kỷ luật" (enforce discipline): "6 party members disciplined", not "... disciplinary action"
+    assert english_participle("thi hành kỷ luật") == english_participle("kỷ luật") == "disciplined"
+    assert english_participle("khai trừ") == "expelled"  # a term's own "-ed" phrase first

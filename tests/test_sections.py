@@ -120,3 +120,40 @@ def test_an_item_of_figure_clauses_is_quoted_whole_and_a_long_item_is_cut():
     assert len(figures.split()) > 30
     assert SectionAnswerer._figures_throughout(figures, 0, len(figures))
     assert not SectionAnswerer._figures_throughout(words_only, 0, len(words_only))
+
+
+def test_a_part_of_the_review_naming_tasks_or_targets_is_of_what_was_done():
+    text = normalize_text(
+        """II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ
+1. Nhiệm vụ của ủy ban kiểm tra các cấp
+Ủy ban kiểm tra các cấp kỷ luật 17 đảng viên.
+2. Chỉ tiêu kết nạp đảng viên
+Kết nạp 40 đảng viên, đạt chỉ tiêu.
+
+III. NHIỆM VỤ NĂM 2025
+1. Chỉ tiêu kết nạp đảng viên
+Kết nạp ít nhất 45 đảng viên.
+"""
+    )
+    roles = {s.path: s.role for s in build_sections(text)}
+    assert roles["II > 1. Nhiệm vụ của ủy ban kiểm tra các cấp"] == "results"
+    assert roles["II > 2. Chỉ tiêu kết nạp đảng viên"] == "results"
+    assert roles["III. NHIỆM VỤ NĂM 2025"] == "tasks"
+    assert roles["III > 1. Chỉ tiêu kết nạp đảng viên"] == "targets"
+
+
+def test_an_enumeration_inside_one_paragraph_is_the_sections_items():
+    text = normalize_text(
+        """4. Bài học kinh nghiệm
+Một là, cấp ủy phải thường xuyên lãnh đạo. Hai là, gắn với nhiệm vụ chính trị. Ba là, phát huy vai trò nêu gương.
+"""
+    )
+    lessons = next(s for s in build_sections(text) if s.role == "lessons")
+    assert [text[a:b] for a, b in lessons.items] == [
+        "Một là, cấp ủy phải thường xuyên lãnh đạo.",
+        "Hai là, gắn với nhiệm vụ chính trị.",
+        "Ba là, phát huy vai trò nêu gương.",
+    ]
+    # Words out of their series are not an enumeration: "thứ hai" here is "the second".
+    loose = normalize_text("1. Kết quả\nThứ hai, cuộc họp diễn ra. Một là, không rõ.\n")
+    assert len(next(s for s in build_sections(loose) if s.role == "results").items) == 1

@@ -26,6 +26,7 @@ _HEADS = [tuple(fold(h).split()) for h in ISSUERS["head"]]
 _SAME_LEVEL = [tuple(fold(h).split()) for h in ISSUERS["same_level"]]
 _GENERIC = {w for phrase in ISSUERS["connector"] for w in fold(phrase).split()}
 _OTHER_BODY = [tuple(fold(p).split()) for p in ISSUERS["other_body_before"]]
+_PLACE_LEVELS = [tuple(fold(p).split()) for p in ISSUERS["place_level"]]
 _PROVINCE_WORDS = {name: tuple(fold(name).split()) for name in PROVINCES}
 MIN_NAMING_WORDS = 3  # shorter runs of a body's name ("công nghệ") may be what is asked about
 REPORT_PHRASES = sorted((tuple(p.split()) for p in REPORT_NAMING), key=len, reverse=True)
@@ -236,6 +237,18 @@ def _naming_phrases(issuing_body: str, province: str) -> frozenset[tuple[str, ..
     return frozenset(runs | places | {tuple(fold(province).split())})
 
 
+@lru_cache(maxsize=10_000)
+def _level_words(issuing_body: str) -> frozenset[tuple[str, ...]]:
+    """The level of administration a body's name holds ("Hội đồng nhân dân tỉnh": "tỉnh")."""
+    body = tuple(words(issuing_body))
+    return frozenset(level for level in _PLACE_LEVELS if _within(level, body))
+
+
+def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
+
+
 def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
     """The words left once every occurrence of the given phrases (longest first) is taken out."""
     out = list(words)
@@ -263,7 +276,14 @@ def strip_naming_text(text: str, metas: list[ReportMeta]) -> str:
     return " ".join(w for w, k in zip(written, keep, strict=True) if k)
 
 
-def strip_naming(folded_words: list[str], metas: list[ReportMeta], kinds: bool = True) -> list[str]:
+def strip_naming(
+    folded_words: list[str], metas: list[ReportMeta], kinds: bool = True, levels: bool = False
+) -> list[str]:
     """Folded words of a question without those that name its reports (and, with `kinds`, the kind of
-    report): what is left is what the question asks about."""
-    return _strip_phrases(folded_words, scope_phrases(metas) + (REPORT_PHRASES if kinds else []))
+    report; with `levels`, the level of administration their bodies' names hold): what is left is what the
+    question asks about. Levels are for the Vietnamese view of English questions, whose "provincial" became
+    "tỉnh": folded, a Vietnamese question's level words are other words too ("quận" / "quân")."""
+    phrases = scope_phrases(metas) + (REPORT_PHRASES if kinds else [])
+    if levels:
+        phrases += sorted({level for meta in metas for level in _level_words(meta.issuing_body)})
+    return _strip_phrases(folded_words, phrases)

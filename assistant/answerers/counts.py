@@ -13,13 +13,14 @@ from assistant.answerers.model import Model, expit, logit, model
 from assistant.labels import answer_label, kind_name
 from assistant.question import TIME_UNITS, Question, QuestionKind, is_measured
 from assistant.wording import approximate, count_word, english_word, gloss, phrase
-from ingest.facts import predicate_matches
+from ingest.facts import CLOSED_ASIDE_RE, predicate_matches
 from ingest.glossary import english_participle
 from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
 from ingest.normalize import collapse_spaces, fold
-from ingest.numbers import format_number, same_number
-from ingest.periods import TERM_RE, YEAR_RE, single_years, without_terms
+from ingest.numbers import format_number, numbers_in, same_number
+from ingest.periods import TERM_RE, YEAR_RE, single_years, spans_in, terms_in, without_terms
 from ingest.qualifiers import opposed, qualified
+from ingest.sections import FORWARD_ROLES
 from ingest.span_words import token_set_of
 from ingest.tokens import words
 from ingest.types import Evidence, Fact, FactPart, ReportMeta, Retrieval, TableRow
@@ -41,8 +42,6 @@ for _form, _key in PREDICATES.items():
 _FOLDED_FORMS = {key: [f" {' '.join(words(f))} " for f in forms] for key, forms in _PREDICATE_FORMS.items()}
 _PASSIVE = frozenset(number_words("passive"))
 _PLAN_WORDS = tuple(f" {w} " for w in number_words("plan"))
-# Parts of a report that look ahead: their figures are plans, not what was done.
-_FORWARD_ROLES = frozenset({"targets", "tasks"})
 _PEOPLE_UNITS = {fold(u) for u in units_tagged("people")}
 
 
@@ -70,7 +69,7 @@ def _once_per_figure(method: Callable[[CountAnswerer, Fact], T]) -> Callable[[Co
 # A year opening a sentence or a clause ("Năm 2023, ...", "; đến hết năm 2024 ..."): the figures after it
 # are of that year, whatever year the report is of.
 _OPENING_YEAR_RE = re.compile(
-    rf"(?:^|[;:\n])[\s\-–+*•]*(?:(?:{'|'.join(sorted(number_words('year_lead'), key=len, reverse=True))})\s+)?"
+    rf"(?:^|[;:(\n])[\s\-–+*•]*(?:(?:{'|'.join(sorted(number_words('year_lead'), key=len, reverse=True))})\s+)?"
     rf"năm\s+((?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
@@ -179,7 +178,7 @@ class CountAnswerer:
     def excluded(self, q: Question, fact: Fact) -> bool:
         """Figures that never answer: another year than the one asked, a figure the question itself states,
         another action than the one asked ("how many were disciplined": a figure of admissions)."""
-        if not self._same_year(q, fact):
+        if not self._same_year(q, fact) or not self._same_period(q, fact):
             return True
         if q.kind is QuestionKind.COUNT and any(same_number(fact.value, v) for v in q.stated):
             return True  # "tăng từ 300 triệu đồng trở lên": a figure the question states qualifies it
@@ -261,7 +260,7 @@ class CountAnswerer:
     def _planned(self, fact: Fact) -> bool:
         """The figure is a plan or a target: stated in a part looking ahead, or after "phấn đấu",
         "mục tiêu" in its sentence."""
-        if self.lib.section_role(fact.doc_key, fact.section) in _FORWARD_ROLES:
+        if self.lib.section_role(fact.doc_key, fact.section) in FORWARD_ROLES:
             return True
         before = f" {self.lib.text(fact.doc_key)[fact.sentence_start : fact.start].lower()} "
         return any(_governs(before, w) for w in _PLAN_WORDS)
@@ -321,6 +320,9 @@ class CountAnswerer:
         counted = _folded(f"{fact.subject} {fact.unit}")
         if any(u in counted for u in q.units if u != "%"):
             return True
+        unit = _folded(fact.unit)
+        if len(unit.split()) >= 2 and any(u.startswith(f"{unit} ") for u in q.units):
+            return True  # "kiến nghị" counts what "kiến nghị của cử tri" asks, narrowed by the rest
         measured = [u for u in q.units if u != "%" and is_measured(u)]
         if not measured or _folded(fact.unit) in TIME_UNITS:
             return False  # "trong 3 năm ... nguồn lực": a duration measures no amount
@@ -347,7 +349,8 @@ class CountAnswerer:
         top = scores(fact)
         if not (q.wants_several or q.wants_list or q.kind is QuestionKind.COMPARISON):
             fact = self._part_asked(q, fact) or fact
-        chosen = self._siblings(fact) if q.wants_list or not q.units else [fact]
+        listed = self._siblings(fact) if q.wants_list or not q.units else [fact]
+        chosen = [f for f in listed if f is fact or not scores.never(f)]  # not those of another year
         chosen += self._companions(q, fact, chosen, scores)
         # "... bao nhiêu, còn ... bao nhiêu?", or a comparison inside one report (across reports, each
         # report's best figure is its side).
@@ -452,7 +455,7 @@ class CountAnswerer:
             return False  # "Năm 2023, ... là 41 đồng chí" in a report of 2024: a figure of 2023
         if self._of_a_period(fact) and not any(y in self._sentence_years(fact) for y in years):
             return False  # "Từ đầu nhiệm kỳ 2020–2025 đến nay đã kết nạp 198": of the term, not of a year
-        context = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
+        context = self._sentence_for(fact)
         headings = self.lib.headings_over(fact.doc_key, fact.start)  # "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025"
         around = without_terms(f"{context} {fact.section} {headings} {meta.title} {meta.date}")
         named = [year in around for year in years]
@@ -461,11 +464,64 @@ class CountAnswerer:
         return any(named) if q.kind is QuestionKind.COMPARISON or q.wants_several else all(named)
 
     @_once_per_figure
-    def _opening_year(self, fact: Fact) -> str:
-        """The year that opens the figure's sentence or clause before it, "" when none does."""
+    def _sentence_for(self, fact: Fact) -> str:
+        """The figure's sentence without the asides of other figures: "kết nạp 47 đảng viên ... (năm 2023
+        kết nạp 38 đảng viên)" does not make 47 a figure of 2023. An aside of dates only ("(tính đến
+        31/12/2023)") still dates the figure it follows."""
+        text = self.lib.text(fact.doc_key)
+        sentence = text[fact.sentence_start : fact.sentence_end]
+
+        def blank(aside: re.Match[str]) -> str:
+            at = fact.sentence_start + aside.start()
+            holds_figure = at <= fact.start < fact.sentence_start + aside.end()
+            own_figures = [
+                raw
+                for *_, raw in numbers_in(aside.group(), quantities_only=True)
+                if not YEAR_RE.fullmatch(raw)
+            ]
+            return aside.group() if holds_figure or not own_figures else " "
+
+        return CLOSED_ASIDE_RE.sub(blank, sentence)
+
+    def _same_period(self, q: Question, fact: Fact) -> bool:
+        """A period named in the question ("giai đoạn 2016–2020") is the one named nearest the figure (its
+        sentence before it, its headings), else the report's own or its title's: a report of 2021–2025 does
+        not count what 2016–2020 did. A figure of one year is not the period's."""
+        meta = self.lib.meta(fact.doc_key)
+        if not q.periods:
+            return True
+        if not q.years and self._opening_year(fact):
+            return False  # "Năm 2024, đã giải quyết 489 kiến nghị": one year's, not the period's
+        near = self._periods_near(fact)
+        if near and not near & set(q.periods):
+            return False  # under "ĐÁNH GIÁ NHIỆM KỲ 2020–2025" in a report to the 2025–2030 congress
+        return meta.term in q.periods or any(p in near | self._periods_named(meta.title) for p in q.periods)
+
+    @_once_per_figure
+    def _periods_near(self, fact: Fact) -> frozenset[str]:
+        """The periods named before the figure in its sentence (not in an aside closed before it) or in
+        the headings over it."""
         start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
-        found = _OPENING_YEAR_RE.findall(self.lib.text(fact.doc_key)[start : fact.start])
+        before = CLOSED_ASIDE_RE.sub(" ", self.lib.text(fact.doc_key)[start : fact.start])
+        return self._periods_named(f"{before} {self.lib.headings_over(fact.doc_key, fact.start)}")
+
+    @staticmethod
+    def _periods_named(text: str) -> frozenset[str]:
+        return frozenset(terms_in(text)) | frozenset(spans_in(text))
+
+    @_once_per_figure
+    def _opening_year(self, fact: Fact) -> str:
+        """The year that opens the figure's sentence, clause or open parenthesis before it ("(cùng kỳ năm
+        2024 kỷ luật 296"), "" when none does; a parenthesis closed before the figure dates nothing after it."""
+        start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
+        before = CLOSED_ASIDE_RE.sub(" ", self.lib.text(fact.doc_key)[start : fact.start])
+        found = _OPENING_YEAR_RE.findall(before)
         return found[-1] if found else ""
+
+    @_once_per_figure
+    def _year_of(self, fact: Fact) -> str:
+        """The year a figure is of: the one opening its sentence or clause, else its report's year."""
+        return self._opening_year(fact) or self.lib.meta(fact.doc_key).term
 
     @_once_per_figure
     def _of_a_period(self, fact: Fact) -> bool:
@@ -587,6 +643,8 @@ class CountAnswerer:
             return [figures[0] for _, figures in best]
         lead, *others = best[0][1]
         alike = [f for f in others if f.unit == lead.unit]
+        if len(q.years) == 2:  # "2025 so với cùng kỳ 2024": a side of each year, when the report has both
+            alike = [f for f in alike if self._year_of(f) != self._year_of(lead)] or alike
         if q.wants_target:  # results against targets: a side of each kind, when the report states both
             alike = [f for f in alike if self._planned(f) != self._planned(lead)] or alike
         if not alike:
@@ -612,7 +670,8 @@ class CountAnswerer:
             first, second = sides
             diff = abs(first.value - second.value)
             a, b, d = (format_number(v, q.lang) for v in (first.value, second.value, diff))
-            line = phrase(q.lang, "difference", a=a, b=b, d=d, unit=first.unit)
+            unit = (english_word(first.unit) or first.unit) if q.lang == "en" else first.unit
+            line = phrase(q.lang, "difference", a=a, b=b, d=d, unit=unit)
             cites = " ".join(f"[{n}]" for n in dict.fromkeys((marker[id(first)], marker[id(second)])))
             return f"{line} {cites}", (diff,)
         return "", ()

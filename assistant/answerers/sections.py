@@ -11,7 +11,7 @@ from collections.abc import Set as AbstractSet
 from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import model
 from assistant.labels import answer_label
-from assistant.question import Question
+from assistant.question import Question, QuestionKind
 from assistant.wording import count_word, part_name, phrase, quote_line
 from ingest.normalize import collapse_spaces
 from ingest.numbers import numbers_in
@@ -47,6 +47,10 @@ class SectionAnswerer:
         for key, section, _p in best:
             leads = self._figures(key, section) if section.role == "results" else []
             leads = leads or self._leads(key, section, self._on_topic(q, key, section))
+            if q.kind is QuestionKind.WHY and section.role == "causes":
+                for start, end in self._explained(q, key, section, found):  # what is explained, then why
+                    evidence.append(Evidence(key, start, end, ""))
+                    lines.append(quote_line(self.lib.text(key)[start:end], q.lang, len(evidence), q.text))
             evidence.append(Evidence(key, *section.title, section.path))  # the heading is cited too
             lines.append(f"{self._head(q, key, section, len(leads))} [{len(evidence)}]")
             for start, end in leads:
@@ -131,6 +135,24 @@ class SectionAnswerer:
             n=count_word(n, q.lang),
             what=what,
         )
+
+    def _explained(self, q: Question, key: str, section: Section, found: Retrieval) -> list[tuple[int, int]]:
+        """What a why-question's causes explain, as the report states it: the sentence of its body (not a
+        heading, not the document's head) nearest the question outside the causes, in words and meaning,
+        when it is nearer than every cause ("kết nạp 9 đảng viên mới, chưa đạt chỉ tiêu")."""
+        sections = self.lib.reports[key].sections
+        body_start = min((s.start for s in sections), default=0)
+        titles = {s.title for s in sections}
+        text = self.lib.text(key)
+        inside, outside = [0.0], []
+        for a, b, _sim in found.sentences.get(key, []):
+            near = self.lib.overlap(q, text[a:b]) / 3.0 + found.relative_meaning(key, a, b)
+            if section.start <= a < section.end:
+                inside.append(near)
+            elif a >= body_start and (a, b) not in titles:
+                outside.append((near, a, b))
+        best = max(outside, default=None)
+        return [(best[1], best[2])] if best and best[0] > max(inside) else []
 
     def _figures(self, key: str, section: Section) -> list[tuple[int, int]]:
         """The sentences of a section of results that state figures: results are given in figures."""
