@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ingest.lexicon import ENUMERATIONS, OPPOSED_ROLES, SECTION_ROLES, alternation
+from ingest.lexicon import DOCUMENT_HEADER, ENUMERATIONS, OPPOSED_ROLES, SECTION_ROLES, alternation
 from ingest.normalize import collapse_spaces, fold
+from ingest.signature import signature
 from ingest.tokens import words
 from ingest.types import Section
 
@@ -32,6 +33,7 @@ _ITEM_RE = re.compile(
 )
 # The same words inside a paragraph, each opening a sentence and followed by a comma.
 _INLINE_ITEM_RE = re.compile(rf"(?:^|(?<=[.;:]\s))({alternation(ENUMERATIONS)}),", re.IGNORECASE)
+_RECIPIENTS_RE = re.compile(rf"^\s*(?:{alternation(DOCUMENT_HEADER['recipients'])})\b", re.MULTILINE)
 _SERIES = {word: i for i, word in enumerate(ENUMERATIONS)}  # the lexicon lists each series in order
 _ROLE_PHRASES = [(role, fold(p)) for role, phrases in SECTION_ROLES.items() for p in phrases]
 MIN_ITEMS = 2
@@ -125,8 +127,10 @@ def _lines(text: str) -> list[_Line]:
 
 
 def build_sections(text: str) -> list[Section]:
-    """Every section of the report, in text order: heading sections, then enumerations and lists."""
-    lines = _lines(text)
+    """Every section of the report, in text order: heading sections, then enumerations and lists. The
+    signature and the recipients after the body belong to none."""
+    end = body_end(text)
+    lines = [ln for ln in _lines(text) if ln.start < end]
     sections = _heading_sections(text, lines)
     sections += _item_runs(text, lines, sections)
     return _done_not_planned(sorted(sections, key=lambda s: (s.start, -s.end)))
@@ -161,8 +165,13 @@ def _section(text: str, lines: list[_Line], head: _Line, end: int, path: tuple[H
     level = path[-1].level
     children = [ln for ln in body if ln.heading is not None and ln.heading.level > level]
     if children:
-        top = min(ln.heading.level for ln in children)
-        starts = [ln for ln in children if ln.heading.level == top]
+        # its direct sub-headings: those no higher-placed sub-heading before them holds ("Phần thứ hai" >
+        # "1." … "5.", then "V."; not the "1." under an "I.")
+        starts = [
+            ln
+            for i, ln in enumerate(children)
+            if all(c.heading.level >= ln.heading.level for c in children[:i])
+        ]
         items = _spans(starts, end)
     else:
         listed = [ln for ln in body if _ITEM_RE.match(ln.text)]
@@ -170,15 +179,32 @@ def _section(text: str, lines: list[_Line], head: _Line, end: int, path: tuple[H
         inline = [run for ln in body if len(run := _inline_items(ln)) >= MIN_ITEMS]
         if len(listed) < MIN_ITEMS and inline:
             items = inline[0]
+    role = role_of(head.text)
+    if not role and level == 0 and body and body[0].heading is None and body[0].text.isupper():
+        role = role_of(body[0].text)  # "Phần thứ hai" / "NHIỆM VỤ, GIẢI PHÁP ...": its title line names it
     return Section(
         start=head.start,
         end=end,
         title=(head.start, head.end),
         path=section_path(path),
         level=level,
-        role=role_of(head.text),
+        role=role,
         items=tuple(items),
     )
+
+
+def body_end(text: str) -> int:
+    """Where a document's body ends: at its signature block ("T/M BAN THƯỜNG VỤ" / "BÍ THƯ" / ...) or its
+    recipients ("Nơi nhận:") in its second half, whichever comes first."""
+    ends = [m.start() for m in _RECIPIENTS_RE.finditer(text) if m.start() > len(text) // 2]
+    signed = signature(text)
+    if signed:
+        before = text.rfind("\n", 0, max(0, signed.start - 1)) + 1  # "T/M ĐẢNG ỦY" over the office
+        above = text[before : signed.start].strip()
+        ends.append(
+            before if above and above == above.upper() and any(c.isalpha() for c in above) else signed.start
+        )
+    return min(ends, default=len(text))
 
 
 def _inline_items(line: _Line) -> list[tuple[int, int]]:

@@ -157,3 +157,50 @@ Một là, cấp ủy phải thường xuyên lãnh đạo. Hai là, gắn với
     # Words out of their series are not an enumeration: "thứ hai" here is "the second".
     loose = normalize_text("1. Kết quả\nThứ hai, cuộc họp diễn ra. Một là, không rõ.\n")
     assert len(next(s for s in build_sections(loose) if s.role == "results").items) == 1
+
+
+def test_a_part_is_named_by_the_title_line_under_it():
+    found = sections_by_title()
+    assert found["Phần thứ hai"].role == "tasks"  # "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025" on the next line
+    assert found["Phần thứ nhất"].role == "results"  # "KẾT QUẢ ĐẠT ĐƯỢC"
+
+
+def test_the_signature_and_recipients_belong_to_no_section():
+    text = normalize_text(
+        """V. KIẾN NGHỊ
+Đề nghị Tỉnh ủy chỉ đạo bồi dưỡng nghiệp vụ.
+
+T/M BAN THƯỜNG VỤ
+BÍ THƯ
+(Đã ký)
+Đinh Quang Huy
+
+Nơi nhận:
+- Ban Thường vụ Tỉnh ủy (b/c),
+- Ủy ban Kiểm tra Tỉnh ủy,
+- Lưu Văn phòng.
+"""
+    )
+    last = build_sections(text)[-1]
+    assert "T/M" not in text[last.start : last.end] and "Nơi nhận" not in text[last.start : last.end]
+    assert [text[a:b] for a, b in last.items] == ["Đề nghị Tỉnh ủy chỉ đạo bồi dưỡng nghiệp vụ."]
+
+
+def test_a_parts_items_are_its_direct_sub_headings_whatever_their_level():
+    text = normalize_text(
+        """Phần thứ hai
+NHIỆM VỤ, GIẢI PHÁP TRONG THỜI GIAN TỚI
+1. Tiếp tục quán triệt chỉ thị.
+2. Hằng năm xác minh ít nhất 2% số người kê khai.
+3. Xử lý nghiêm các trường hợp vi phạm.
+V. KIẾN NGHỊ
+Đề nghị Tỉnh ủy chỉ đạo bồi dưỡng nghiệp vụ.
+"""
+    )
+    part = next(s for s in build_sections(text) if s.path == "Phần thứ hai")
+    assert part.role == "tasks"
+    assert [text[a:b].split("\\n")[0] for a, b in part.items][:3] == [
+        "1. Tiếp tục quán triệt chỉ thị.",
+        "2. Hằng năm xác minh ít nhất 2% số người kê khai.",
+        "3. Xử lý nghiêm các trường hợp vi phạm.",
+    ]
