@@ -30,7 +30,7 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # 11: the province named by the superior committee in the header ("TỈNH ỦY NGHỆ AN").
 # 12: a list after a colon summing to its figure is its breakdown; a review of years carrying out a resolution
 # is thematic, of the period its title names.
-PIPELINE_VERSION = 14
+PIPELINE_VERSION = 15
 
 
 def report_key(source: Path) -> str:

@@ -213,3 +213,9 @@ def test_a_period_written_out_in_words_is_one_period_not_two_years():
     )
     # Two years compared stay two years.
     assert parse_question("How did admissions change from 2023 to 2024?").years == ("2023", "2024")
+
+
+def test_asking_what_is_planned_going_forward_asks_for_a_target():
+    assert parse_question("Going forward, what share of declarants will be verified each year?").wants_target
+    assert parse_question("Thời gian tới, mỗi năm xác minh bao nhiêu phần trăm người kê khai?").wants_target
+    assert "verify" in parse_question("How many declarations were verified?").predicates
