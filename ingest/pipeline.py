@@ -29,7 +29,10 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # 10: the words around each figure and in each section, segmented at ingest (ingest/span_words.py).
 # 11: the province named by the superior committee in the header ("TỈNH ỦY NGHỆ AN").
 # 12: a list after a colon summing to its figure is its breakdown; a review of years carrying out a resolution
-# is thematic, of the period its title names.
+# is thematic, of the period its title names. 13: a verb in a closed aside is not the figure's; "N đảng viên là
+# X" qualifies what is counted; a share's target belongs to its count; inline enumerations; a review's task
+# headings are results. 14: a part named by its title line; direct sub-headings as items; the signature and
+# recipients outside every section. 15: "xác minh" (verify) a predicate.
 PIPELINE_VERSION = 15
 
 

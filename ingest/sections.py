@@ -175,10 +175,11 @@ def _section(text: str, lines: list[_Line], head: _Line, end: int, path: tuple[H
         items = _spans(starts, end)
     else:
         listed = [ln for ln in body if _ITEM_RE.match(ln.text)]
-        items = _spans(listed, end) if len(listed) >= MIN_ITEMS else [(ln.start, ln.end) for ln in body]
-        inline = [run for ln in body if len(run := _inline_items(ln)) >= MIN_ITEMS]
-        if len(listed) < MIN_ITEMS and inline:
-            items = inline[0]
+        if len(listed) >= MIN_ITEMS:
+            items = _spans(listed, end)
+        else:  # an enumeration inside a paragraph, else the paragraphs
+            inline = next((run for ln in body if len(run := _inline_items(ln)) >= MIN_ITEMS), None)
+            items = inline or [(ln.start, ln.end) for ln in body]
     role = role_of(head.text)
     if not role and level == 0 and body and body[0].heading is None and body[0].text.isupper():
         role = role_of(body[0].text)  # "Phần thứ hai" / "NHIỆM VỤ, GIẢI PHÁP ...": its title line names it

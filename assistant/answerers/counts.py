@@ -317,8 +317,7 @@ class CountAnswerer:
         its figure: "Tổng nguồn lực huy động ... đạt 2.486,5 tỷ đồng"."""
         if fact.unit == "%":
             return "%" in q.units
-        counted = _folded(f"{fact.subject} {fact.unit}")
-        if any(u in counted for u in q.units if u != "%"):
+        if self._units_named(q, fact):
             return True
         unit = _folded(fact.unit)
         if len(unit.split()) >= 2 and any(u.startswith(f"{unit} ") for u in q.units):
