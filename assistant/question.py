@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import cache, cached_property
 from itertools import dropwhile, takewhile
 
+from ingest.agents import asked_agent
 from ingest.glossary import head_term, looks_english, translate_terms
 from ingest.lexicon import (
     DOCUMENT_KINDS,
@@ -23,8 +24,10 @@ from ingest.lexicon import (
     PREDICATES,
     REPORT_NAMING,
     SECTION_ROLES,
+    STOP_PHRASES,
     STOPWORDS,
     UNITS,
+    alternation,
     cues,
     tone_key,
     units_tagged,
@@ -33,7 +36,8 @@ from ingest.lexicon import (
 from ingest.normalize import collapse_spaces, fold, has_diacritics, normalize_query
 from ingest.numbers import numbers_in
 from ingest.periods import YEAR_RE, single_years, spans_in, terms_in
-from ingest.tokens import acronyms, segmented_words, spelled_out, words
+from ingest.ratings import LEVEL, RATING
+from ingest.tokens import acronyms, segmented_words, spelled_out, without_phrases, words
 from ingest.types import Query, ReportMeta
 from vectorstore.scope import name_index, report_scope, strip_naming
 
@@ -80,6 +84,13 @@ class Question:
     years: tuple[str, ...] = ()  # single years named ("năm 2023"), not terms ("2020–2025")
     periods: tuple[str, ...] = ()  # terms named ("giai đoạn 2016–2020"), written as term_label writes them
     asks_who: bool = False
+    rating: str = ""  # the one rating level asked about ("good": "hoàn thành tốt nhiệm vụ"), or ""
+    level: str = ""  # the one level of administration asked about ("province": "cấp tỉnh"), or ""
+    whole_year: bool = False  # asks about a whole year ("cả năm 2024"), not a part of it
+    undone: bool = False  # asks about what was not done, or not yet ("còn bao nhiêu ... chưa giải quyết")
+    agent: str = (
+        ""  # the one kind of body asked about as the doer ("inspection": "Ủy ban Kiểm tra ..."), or ""
+    )
     part: str = ""  # the part of a report asked for: lessons, shortcomings, causes, ... (lexicon), or ""
     names_part: bool = False  # the question names a part of a report, not only an event
     documents: tuple[str, ...] = ()  # kinds of cited document asked for, by their letters ("KH": which plan)
@@ -169,10 +180,27 @@ def _asks_against_target(text: str) -> bool:
     return bool(first) and first.group(1) in cues("yes_no") and has_cue("target", text)
 
 
+@cache
+def _document_number_re() -> re.Pattern[str]:
+    """ "the number of the ... report": what a document is numbered, not how many of something."""
+    nouns = alternation(cues("document_noun"))
+    return re.compile(
+        rf"\bnumber\s+of\s+(?:the|this|that|its)\b(?:\s+\S+){{0,10}}?\s+(?:{nouns})\b(?!s)", re.I
+    )
+
+
+def asks_document_number(text: str) -> bool:
+    return has_cue("doc_number", text) or (
+        looks_english(text)
+        and _document_number_re().search(text) is not None
+        and not has_cue("how_many", text)
+    )
+
+
 def _kind(text: str, documents: tuple[str, ...]) -> QuestionKind:
     if has_cue("province", text):
         return QuestionKind.PROVINCE
-    if has_cue("doc_number", text) or documents:
+    if asks_document_number(text) or documents:
         return QuestionKind.DOC_NUMBER
     count = is_count_question(text)
     if has_cue("across", text) and not count:
@@ -183,8 +211,9 @@ def _kind(text: str, documents: tuple[str, ...]) -> QuestionKind:
         return QuestionKind.COUNT
     if has_cue("why", text):
         return QuestionKind.WHY  # "vì sao ... chưa đạt chỉ tiêu?": the causes, not the figures compared
-    if has_cue("compare", text) and has_cue("quantity", text):
-        return QuestionKind.COMPARISON  # "số đảng viên ... so với chỉ tiêu thế nào?": figures, compared
+    if has_cue("compare", text) and (has_cue("quantity", text) or has_cue("target", text)):
+        # "số đảng viên ... so với chỉ tiêu thế nào?", "so với kế hoạch, doanh thu đạt ra sao?": figures
+        return QuestionKind.COMPARISON
     if (has_cue("compare", text) and len(single_years(text)) >= 2) or _asks_against_target(text):
         return QuestionKind.COMPARISON  # "how did admissions in 2024 compare with 2023?": a figure a year
     if has_cue("list", text) or (has_cue("plural", text) and has_cue("which", text)):
@@ -278,7 +307,9 @@ def _english_counted(text: str) -> tuple[str, str]:
         tokens = list(dropwhile(lambda t: t.lower() in ENGLISH_STOPWORDS, tokens[1:]))
     stops = {fold(w) for w in cues("not_counted")} | ENGLISH_STOPWORDS
     phrase = list(takewhile(lambda t: t[0].isalnum() and t.lower() not in stops, tokens))
-    phrase = " ".join(phrase[:ENGLISH_HEAD_WORDS])
+    # A past-tense verb after the noun ends it: "how many individuals received certificates".
+    verb = next((i for i, t in enumerate(phrase) if i and t.lower().endswith("ed")), len(phrase))
+    phrase = " ".join(phrase[: min(verb, ENGLISH_HEAD_WORDS)])
     written, head = head_term(phrase)
     spoken = re.search(r"\s+".join(map(re.escape, phrase.split())), text) if phrase else None
     if not spoken:
@@ -413,6 +444,14 @@ def asked_documents(text: str, english: bool, asks_number: bool) -> tuple[str, .
     return tuple(found)
 
 
+def _asked_agent(text: str, english: bool, units: tuple[str, ...]) -> str:
+    """The kind of body the question names as the doer, read up to a contrast ("rather than by ..."); not
+    a body it counts."""
+    contrast = re.search(rf"(?:{alternation(cues('contrast'))})", text, re.IGNORECASE)
+    asked = _vietnamese_view(text[: contrast.start()] if contrast else text, english)
+    return asked_agent(asked, [tuple(fold(c).split()) for c in cues("count_lead")], units)
+
+
 def stated_figures(text: str, english: bool) -> tuple[float, ...]:
     """The figures the question states, digits or (in English) small numbers in words ("five years"):
     what it asks about is qualified by them, so none of them is the answer. Years say when, not how many."""
@@ -469,6 +508,7 @@ def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
     keys = q.scope or (list(view.reports) if view and len(view.reports) == 1 else [])
     metas = [view.reports[k] for k in keys] if view else []
     own = _strip_terms(strip_naming(list(q.words), metas, levels=q.lang == "en"))
+    own = without_phrases(own, STOP_PHRASES)  # "tất cả", "hiện nay": how, not what, is asked
     candidates = list(own)
     candidates += [f"{a}_{b}" for a, b in zip(own, own[1:], strict=False)]  # compounds: "chuyen_doi"
     candidates += [c for c in q.compounds if set(c.split("_")) <= set(own)]
@@ -513,7 +553,17 @@ def parse_question(
             named = report_scope(q.search_text, view.reports, view.names)
         implied = tuple(named) if named else None
     q = replace(q, user_scope=tuple(user_scope) if user_scope else None, implied_scope=implied)
+    if view is not None and q.scope:
+        q = replace(q, units=_units_asked_of(q, [view.reports[k] for k in q.scope]))
     return replace(q, informative=informative_words(q, view))
+
+
+def _units_asked_of(q: Question, metas: list[ReportMeta]) -> tuple[str, ...]:
+    """The question's units but those it says only in naming its report: "Chi bộ Trường ... có bao nhiêu
+    đảng viên" counts members, not cells."""
+    said = f" {' '.join(q.words)} "
+    unnamed = f" {' '.join(strip_naming(list(q.words), metas, kinds=False))} "
+    return tuple(u for u in q.units if f" {u} " in unnamed or f" {u} " not in said)
 
 
 def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question:
@@ -548,9 +598,11 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
             # "Trong số đó, phần ... là bao nhiêu?" after "bao nhiêu nguồn lực": in the unit it was answered in
             units = (*previous.units, *_answer_units(history[-1].get("a", "")))
         units = units or previous.units
-        years = years or _shifted_years(text, previous.years) or previous.years  # the topic's year kept
+        # the topic's year kept, unless the follow-up asks about the whole term ("còn cả nhiệm kỳ thì ...")
+        whole = has_cue("whole_period", text)
+        years = years or _shifted_years(text, previous.years) or (() if whole else previous.years)
         periods = periods or (previous.periods if not years else ())
-    documents = asked_documents(text, english, has_cue("doc_number", text))
+    documents = asked_documents(text, english, asks_document_number(text))
     kind = _kind(text, documents)
     if kind is not QuestionKind.COMPARISON and (spans := spans_in(text)):
         # "how many ... between 2021 and 2025": one period, not two years each figure must name
@@ -574,6 +626,12 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         years=years,
         periods=periods,
         asks_who=is_who_question(text),
+        rating=RATING.asked(vi_view, text if english else ""),
+        level=LEVEL.asked(vi_view, text if english else ""),
+        undone=has_cue("undone", text),
+        whole_year=has_cue("whole_year", text),
+        # A body named in a question of no action ("Đảng bộ ... có bao nhiêu") is whose figures, not who did
+        agent=_asked_agent(text, english, units) if predicates else "",
         part=asked_part(text, english, kind),
         names_part=names_part(text, english),
         documents=documents,

@@ -48,7 +48,11 @@ def _column(row: list[str], i: int) -> str:
 # Abbreviations common in Party reports: folded abbreviation -> the words it stands for ("bch" -> "ban chấp hành").
 ABBREVIATIONS: dict[str, str] = {row[0]: row[1] for row in _table("abbreviations.tsv")}
 # Vietnamese function words (folded) left out of lexical search.
-STOPWORDS: frozenset[str] = frozenset(_lines("stopwords.txt"))
+STOPWORDS: frozenset[str] = frozenset(w for w in _lines("stopwords.txt") if " " not in w)
+# Function phrases of several syllables ("tất cả", "hiện nay"), folded: not what a question asks about.
+STOP_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(w.split()) for w in _lines("stopwords.txt") if " " in w
+)
 # English function words: never what an English question asks about.
 ENGLISH_STOPWORDS: frozenset[str] = frozenset(_lines("english_stopwords.txt"))
 # Question words typed without diacritics -> as written, for restoring a query's marks.
@@ -58,6 +62,27 @@ RESTORE_WORDS: dict[str, str] = {row[0]: row[1] for row in _table("restore_words
 # Opposed time qualifiers (folded): side -> (its opposite, the English words that ask for the side).
 OPPOSED_QUALIFIERS: dict[str, tuple[str, frozenset[str]]] = {
     row[0]: (row[1], frozenset(_column(row, 2).split())) for row in _table("opposed_qualifiers.tsv")
+}
+# Rating levels of organisations and members: level -> (folded Vietnamese phrases, English words asking it).
+RATINGS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    row[0]: (tuple(row[1].split("|")), frozenset(w for w in _column(row, 2).split("|") if w))
+    for row in _table("ratings.tsv")
+}
+# How answers name each rating level: level -> {"vi": ..., "en": ...}.
+RATING_NAMES: dict[str, dict[str, str]] = {
+    row[0]: {"vi": _column(row, 3), "en": _column(row, 4)} for row in _table("ratings.tsv")
+}
+# Levels of administration of an award or event, in the same columns as the ratings.
+LEVELS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    row[0]: (tuple(row[1].split("|")), frozenset(w for w in _column(row, 2).split("|") if w))
+    for row in _table("levels.tsv")
+}
+LEVEL_NAMES: dict[str, dict[str, str]] = {
+    row[0]: {"vi": _column(row, 3), "en": _column(row, 4)} for row in _table("levels.tsv")
+}
+# Who does what a figure counts: kind -> (folded phrases, whether the kind is an organ of a committee).
+AGENTS: dict[str, tuple[tuple[str, ...], bool]] = {
+    row[0]: (tuple(row[1].split("|")), _column(row, 2) == "organ") for row in _table("agents.tsv")
 }
 # Verb phrases that say what a figure counts: surface form -> canonical key ("xử lý kỷ luật" -> "discipline").
 PREDICATES: dict[str, str] = {row[0]: row[1] for row in _table("predicates.tsv")}

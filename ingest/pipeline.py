@@ -32,8 +32,9 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # is thematic, of the period its title names. 13: a verb in a closed aside is not the figure's; "N đảng viên là
 # X" qualifies what is counted; a share's target belongs to its count; inline enumerations; a review's task
 # headings are results. 14: a part named by its title line; direct sub-headings as items; the signature and
-# recipients outside every section. 15: "xác minh" (verify) a predicate.
-PIPELINE_VERSION = 15
+# recipients outside every section. 15: "xác minh" (verify) a predicate. 16: personnel verbs (điều động, luân
+# chuyển, bổ nhiệm, giới thiệu ứng cử); "(kế hoạch 1.000 tỷ đồng)" a target.
+PIPELINE_VERSION = 16
 
 
 def report_key(source: Path) -> str:

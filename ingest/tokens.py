@@ -29,6 +29,20 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(fold(text))
 
 
+def without_phrases(words: list[str], phrases: Sequence[tuple[str, ...]]) -> list[str]:
+    """The words left once every occurrence of the given phrases (longest first) is taken out."""
+    out = list(words)
+    for pattern in phrases:
+        n = len(pattern)
+        i = 0
+        while i + n <= len(out):
+            if tuple(out[i : i + n]) == pattern:
+                del out[i : i + n]
+            else:
+                i += 1
+    return out
+
+
 def figure_clauses(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
     """Clauses that state a figure (a digit beyond the numbering of a list item or heading, and enough
     words to say what it counts): what a count question is answered from."""

@@ -59,8 +59,10 @@ PRIORS = {
             "local",
             "opposed",
             "planned",
+            "agent",
+            "agent_miss",
         ),
-        (3.0, 2.0, 1.0, -1.5, 3.0, 2.0, 3.0, 0.5, 1.5, 2.0, 0.0, 0.0, -3.0, -2.0),
+        (3.0, 2.0, 1.0, -1.5, 3.0, 2.0, 3.0, 0.5, 1.5, 2.0, 0.0, 0.0, -3.0, -2.0, 1.0, -2.0),
         -2.0,
         0.5,
     ),
@@ -363,8 +365,12 @@ def main() -> None:
         help="fit and write this model only, keep the others",
     )
     parser.add_argument("--l2", type=float, default=10.0, help="how strongly weights are held to the prior")
+    parser.add_argument(
+        "--work", type=Path, help="keep every index here and reuse it next run (default: new ones, removed)"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ra-fit-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ra-fit-") as temporary:
+        tmp = args.work or Path(temporary)
         engine = Engine(Settings.from_env(args.index or Path(tmp) / "party"))
         engine.ingest([args.shared / "reports"], show_progress=False)
         general = Engine(Settings.from_env(args.xquad_index or Path(tmp) / "general"))
@@ -379,10 +385,12 @@ def main() -> None:
         )
         labelled_sections = load_gold(ROOT / "tests" / "data" / "sections" / "gold.json")
         extras = []
-        for i, (extra_gold, extra_reports) in enumerate(args.extra):
-            extra = Engine(Settings.from_env(Path(tmp) / f"extra-{i}"))
-            extra.ingest([Path(extra_reports)], show_progress=False)
-            extras.append((extra, load_gold(Path(extra_gold))))
+        engines: dict[str, Engine] = {}  # one index per folder of reports, however many gold files ask it
+        for extra_gold, extra_reports in args.extra:
+            if extra_reports not in engines:
+                engines[extra_reports] = Engine(Settings.from_env(Path(tmp) / f"extra-{len(engines)}"))
+                engines[extra_reports].ingest([Path(extra_reports)], show_progress=False)
+            extras.append((engines[extra_reports], load_gold(Path(extra_gold))))
         for name, make in (
             (
                 "figure",

@@ -18,7 +18,7 @@ from ingest.lexicon import ENGLISH_STOPWORDS, ISSUERS, PROVINCES, REPORT_KINDS, 
 from ingest.metadata import DOCUMENT_CODE_RE
 from ingest.normalize import fold
 from ingest.periods import TERM_RE, YEAR_RE, term_label
-from ingest.tokens import WORD_RE, spelled_out, words
+from ingest.tokens import WORD_RE, spelled_out, without_phrases, words
 from ingest.types import ReportMeta
 
 _KIND_CUES = {k["kind"]: [re.compile(p) for p in k["question"]] for k in REPORT_KINDS}
@@ -27,6 +27,10 @@ _SAME_LEVEL = [tuple(fold(h).split()) for h in ISSUERS["same_level"]]
 _GENERIC = {w for phrase in ISSUERS["connector"] for w in fold(phrase).split()}
 _OTHER_BODY = [tuple(fold(p).split()) for p in ISSUERS["other_body_before"]]
 _PLACE_LEVELS = [tuple(fold(p).split()) for p in ISSUERS["place_level"]]
+# What a body's name may open with that names none in particular, longest first.
+_GENERIC_OPENINGS = sorted(
+    {*_PLACE_LEVELS, *(tuple(fold(p).split()) for p in ISSUERS["institution"])}, key=len, reverse=True
+)
 _PROVINCE_WORDS = {name: tuple(fold(name).split()) for name in PROVINCES}
 MIN_NAMING_WORDS = 3  # shorter runs of a body's name ("công nghệ") may be what is asked about
 REPORT_PHRASES = sorted((tuple(p.split()) for p in REPORT_NAMING), key=len, reverse=True)
@@ -37,8 +41,17 @@ def question_words(question: str) -> list[str]:
     abbreviations spelled out, English function words left out ("inspection committee" -> "uy ban
     kiem tra")."""
     text = DOCUMENT_CODE_RE.sub(" ", question)  # "03-NQ/ĐUK" names a document, not an issuer ("ĐUK")
-    text = translate_terms(text) if looks_english(text) else text
-    return [w for w in spelled_out(WORD_RE.findall(text)) if w not in ENGLISH_STOPWORDS]
+    english = looks_english(text)
+    text = translate_terms(text) if english else text
+    tokens = WORD_RE.findall(text)
+    if english:  # its function words left out, not a name's syllables spelled alike ("Mỹ An Tây")
+        tokens = [t for i, t in enumerate(tokens) if not _english_function_word(t, first=i == 0)]
+    return spelled_out(tokens)
+
+
+def _english_function_word(token: str, first: bool) -> bool:
+    """An English function word as typed: unaccented, and in lower case unless it opens the question."""
+    return token.lower() in ENGLISH_STOPWORDS and token.isascii() and (first or token.islower())
 
 
 def _head_and_name(meta: ReportMeta) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -85,7 +98,7 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
     head, name = _head_and_name(meta)
     if not name or not set(name) & set(asked):
         return []  # every way of naming it below holds one of its name's words
-    at = {i for kind in _heads_naming(head) for i in _found_at(asked, kind + name[:1])}
+    at = {i for kind in _heads_naming(head) for i in _found_at(asked, kind + _first_name_word(name))}
     # A run starting inside a kind of body the name holds ("ủy Vĩnh" of "... Huyện ủy Vĩnh Phú") is as
     # likely another body's ("Thành ủy Vĩnh Khang").
     heads = [(p, len(kind)) for kind in _HEADS for p in _found_at(list(name), kind)]
@@ -108,6 +121,14 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
             continue
         at |= {p for p in starts.get(name[i], ()) if tuple(asked[p : p + len(run)]) == run}
     return sorted(at)
+
+
+def _first_name_word(name: tuple[str, ...]) -> tuple[str, ...]:
+    """The start of a name that tells the body apart after its kind: its first word ("Khối" of "Đảng bộ
+    Khối ..."), or, when the name opens with a level of administration or a kind of agency ("phường Mỹ An
+    Tây", "Sở Tài chính"), that and the word after it: "Đảng bộ phường" names any ward's."""
+    generic = next((g for g in _GENERIC_OPENINGS if name[: len(g)] == g and len(name) > len(g)), ())
+    return name[: len(generic) + 1]
 
 
 def name_index(reports: Mapping[str, ReportMeta]) -> dict[str, frozenset[str]]:
@@ -249,20 +270,6 @@ def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
 
 
-def _strip_phrases(words: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
-    """The words left once every occurrence of the given phrases (longest first) is taken out."""
-    out = list(words)
-    for pattern in phrases:
-        n = len(pattern)
-        i = 0
-        while i + n <= len(out):
-            if tuple(out[i : i + n]) == pattern:
-                del out[i : i + n]
-            else:
-                i += 1
-    return out
-
-
 def strip_naming_text(text: str, metas: list[ReportMeta]) -> str:
     """The text, as written (marks kept for the embedder), without the words that name its reports."""
     written = WORD_RE.findall(text)
@@ -286,4 +293,4 @@ def strip_naming(
     phrases = scope_phrases(metas) + (REPORT_PHRASES if kinds else [])
     if levels:
         phrases += sorted({level for meta in metas for level in _level_words(meta.issuing_body)})
-    return _strip_phrases(folded_words, phrases)
+    return without_phrases(folded_words, phrases)

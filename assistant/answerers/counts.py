@@ -11,19 +11,30 @@ from typing import TypeVar
 from assistant.answerers.base import Draft, Library
 from assistant.answerers.model import Model, expit, logit, model
 from assistant.labels import answer_label, kind_name
-from assistant.question import TIME_UNITS, Question, QuestionKind, is_measured
+from assistant.question import TIME_UNITS, Question, QuestionKind, has_cue, is_measured
 from assistant.wording import approximate, count_word, english_word, gloss, phrase
+from ingest.agents import figure_agent
 from ingest.facts import CLOSED_ASIDE_RE, predicate_matches
 from ingest.glossary import english_participle
-from ingest.lexicon import PREDICATES, STOPWORDS, number_words, predicates_flagged, units_tagged
+from ingest.lexicon import (
+    PREDICATES,
+    RATING_NAMES,
+    STOPWORDS,
+    number_words,
+    predicates_flagged,
+    units_tagged,
+    words_regex,
+)
 from ingest.normalize import collapse_spaces, fold
 from ingest.numbers import format_number, numbers_in, same_number
 from ingest.periods import TERM_RE, YEAR_RE, single_years, spans_in, terms_in, without_terms
 from ingest.qualifiers import opposed, qualified
+from ingest.ratings import LEVEL, RATING
 from ingest.sections import FORWARD_ROLES
-from ingest.span_words import token_set_of
+from ingest.span_words import local_span, token_set_of
 from ingest.tokens import words
 from ingest.types import Evidence, Fact, FactPart, ReportMeta, Retrieval, TableRow
+from ingest.undone import is_undone
 
 T = TypeVar("T")
 # A count across more reports than this is answered with a table too; the lines show the best ones only.
@@ -66,13 +77,15 @@ def _once_per_figure(method: Callable[[CountAnswerer, Fact], T]) -> Callable[[Co
     return once
 
 
-# A year opening a sentence or a clause ("Năm 2023, ...", "; đến hết năm 2024 ..."): the figures after it
-# are of that year, whatever year the report is of.
+# A year opening a sentence or a clause ("Năm 2023, ...", "; đến hết năm 2024 ...", "..., năm 2023 kết nạp 329"):
+# the figures after it are of that year, whatever year the report is of.
 _OPENING_YEAR_RE = re.compile(
-    rf"(?:^|[;:(\n])[\s\-–+*•]*(?:(?:{'|'.join(sorted(number_words('year_lead'), key=len, reverse=True))})\s+)?"
+    rf"(?:^|[;:(\n,])[\s\-–+*•]*(?:(?:{'|'.join(sorted(number_words('year_lead'), key=len, reverse=True))})\s+)?"
+    rf"(?:\d+\s+tháng\s+(?:(?:đầu|cuối)\s+)?)?"  # "4 tháng cuối năm 2020 kết nạp 96": part of that year
     rf"năm\s+((?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
+_PART_OF_YEAR_RE = words_regex(number_words("part_of_year"))
 LABEL_REACH = 25  # characters after a plan word within which its own figure stands: "chỉ tiêu 1.100"
 
 
@@ -182,6 +195,14 @@ class CountAnswerer:
             return True
         if q.kind is QuestionKind.COUNT and any(same_number(fact.value, v) for v in q.stated):
             return True  # "tăng từ 300 triệu đồng trở lên": a figure the question states qualifies it
+        if q.predicates and not q.undone and self._undone(fact) and not self._rating(fact):
+            return True  # "how many were resolved": not the "178 kiến nghị chưa được giải quyết"
+        if q.rating and self._rating(fact) not in ("", q.rating):
+            return True  # "hoàn thành tốt nhiệm vụ" asked: not the count rated "xuất sắc" beside it
+        if q.whole_year and self._part_of_year(fact):
+            return True  # "cả năm 2024" asked: not "cùng kỳ năm 2024", "6 tháng đầu năm"
+        if q.level and self._level(fact) not in ("", q.level):
+            return True  # "giáo viên dạy giỏi cấp tỉnh" asked: not the count "cấp huyện"
         if self._verb_decides(q):
             # A figure stated with no verb ("có 45 quần chúng ưu tú được đứng vào hàng ngũ của Đảng")
             # may still answer if its sentence tells of the action asked; one stated with another verb
@@ -220,7 +241,13 @@ class CountAnswerer:
             "list": float(q.wants_list and len(self._siblings(fact)) > 1),
             "meaning": found.relative_meaning(fact.doc_key, fact.sentence_start, fact.sentence_end),
             "planned": float(not q.wants_target and planned),
+            **self._agent_features(q, fact),
         }
+
+    def _agent_features(self, q: Question, fact: Fact) -> Features:
+        """Whether the body that did what the figure counts is the one the question names as the doer."""
+        doer = self._agent(fact) if q.agent else ""
+        return {"agent": float(doer == q.agent != ""), "agent_miss": float(doer not in ("", q.agent))}
 
     def _further_features(self, q: Question, fact: Fact) -> Features:
         words = self.lib.fact_words(fact)
@@ -251,6 +278,50 @@ class CountAnswerer:
             clause = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
             self._sentence_qualifiers[where] = qualified((*words(clause), *_heading_words(fact.section)))
         return self._sentence_qualifiers[where]
+
+    @_once_per_figure
+    def _agent(self, fact: Fact) -> str:
+        """The kind of body named as doing what the figure counts, in its clause (asides closed before it
+        left out: they name other figures' doers)."""
+        text = self.lib.text(fact.doc_key)
+        before = CLOSED_ASIDE_RE.sub(" ", text[fact.sentence_start : fact.start])
+        return figure_agent(words(before), words(text[fact.end : fact.sentence_end]))
+
+    @_once_per_figure
+    def _undone(self, fact: Fact) -> bool:
+        """The figure counts what was not done, or not yet ("còn 178 ... chưa được giải quyết"); a rating
+        ("không hoàn thành nhiệm vụ") is a level, read by _rating."""
+        text = self.lib.text(fact.doc_key)
+        before = text[fact.sentence_start : fact.start]
+        return is_undone(before, text[fact.end : fact.sentence_end], fact.predicate)
+
+    @_once_per_figure
+    def _rating(self, fact: Fact) -> str:
+        """The level the figure is rated at, read in the words right around it (its clause)."""
+        return RATING.of_figure(*self._words_around(fact))
+
+    @_once_per_figure
+    def _part_of_year(self, fact: Fact) -> bool:
+        """The figure is of part of a year: its sentence says so before it, or its report's title does
+        and the sentence does not say "cả năm"."""
+        start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
+        before = self.lib.text(fact.doc_key)[start : fact.start].lower()
+        if _PART_OF_YEAR_RE.search(before):
+            return True
+        title = self.lib.meta(fact.doc_key).title.lower()
+        return bool(_PART_OF_YEAR_RE.search(title)) and not has_cue("whole_year", before)
+
+    @_once_per_figure
+    def _level(self, fact: Fact) -> str:
+        """The level of administration of what the figure counts ("cấp huyện"), read around it."""
+        return LEVEL.of_figure(*self._words_around(fact))
+
+    @_once_per_figure
+    def _words_around(self, fact: Fact) -> tuple[list[str], list[str]]:
+        """The folded words right around the figure in its clause: before it and after it."""
+        text = self.lib.text(fact.doc_key)
+        start, end = local_span(text, fact)
+        return words(text[start : fact.start]), words(text[fact.end : end])
 
     @_once_per_figure
     def _is_total(self, fact: Fact) -> bool:
@@ -296,16 +367,22 @@ class CountAnswerer:
 
     @staticmethod
     def _people_for_people(q: Question, fact: Fact) -> bool:
-        """ "09 đồng chí" may answer "bao nhiêu thành viên": reports count people as "đồng chí"."""
-        return _folded(fact.unit) in _PEOPLE_UNITS and any(u in _PERSON_NOUNS for u in q.units)
+        """ "09 đồng chí" may answer "bao nhiêu thành viên": reports count people as "đồng chí"; and
+        "02 đảng viên" may answer "mấy người": a question may count people as "người"."""
+        unit = _folded(fact.unit)
+        if unit in _PEOPLE_UNITS:
+            return any(u in _PERSON_NOUNS for u in q.units)
+        return unit in _PERSON_NOUNS and any(u in _PEOPLE_UNITS for u in q.units)
 
     def _named_in_question(self, q: Question, fact: Fact) -> bool:
         """The question names what this figure counts ("... hộ nghèo và hộ cận nghèo?")."""
         counted = self._counted_words(fact)
-        if len(counted) <= len(fact.unit.split()):
+        unit = set(words(fact.unit))
+        beyond = [w for w in counted if w not in unit]
+        if not beyond:
             return False  # just the unit ("đảng viên"): every question about members names it
-        asked = set(q.words)
-        return sum(w in asked for w in counted) >= 0.6 * len(counted)
+        asked = set(q.words)  # and what it counts beyond its unit ("nữ" of "đảng viên nữ")
+        return all(sum(w in asked for w in ws) >= 0.6 * len(ws) for ws in (counted, beyond))
 
     @_once_per_figure
     def _counted_words(self, fact: Fact) -> tuple[str, ...]:
@@ -359,6 +436,8 @@ class CountAnswerer:
         both = within and any(
             f.unit == fact.unit and self._units_named(q, f) - self._units_named(q, fact) for f in chosen
         )
+        # "bao nhiêu tổ chức đảng và bao nhiêu đảng viên": one sentence naming every thing asked answers it
+        both = both or (q.wants_several and self._names_every_unit(q, chosen))
         if several and not both and not (q.wants_target and fact.target is not None):
             # Compared with a target: no other side. The threshold decides whether the report answers at
             # all; another side need only be close to its best figure.
@@ -403,16 +482,26 @@ class CountAnswerer:
         """The other figures of the figure's sentence the question also asks for ("bao nhiêu hộ và nhân
         khẩu"): nearly as good as the figure, named by the question, or any when it asks for several."""
         near_top = max(model("figure").threshold, expit(logit(scores(fact)) - CLOSE_FIGURES))
-        share = self._share_of(fact)
         found: list[Fact] = []
         for other in self.lib.top_facts_beside(fact):
-            if other in chosen or other in found or other is share:
+            if other in chosen or other in found:
                 continue
+            if any(other is self._share_of(f) for f in (fact, *chosen, *found)):
+                continue  # "(chiếm 0,31%)": stated with the count it is the share of
             if any(p.value == fact.value for p in other.breakdown) or scores.never(other):
                 continue  # the total the chosen figure is part of, or a figure that never answers
-            if scores.reaches(other, near_top) or q.wants_several or self._named_in_question(q, other):
+            asked = q.wants_several or self._named_in_question(q, other)
+            if asked or (scores.reaches(other, near_top) and not self._narrower_unasked(q, other, fact)):
                 found.append(other)
         return found
+
+    def _narrower_unasked(self, q: Question, other: Fact, fact: Fact) -> bool:
+        """The other figure counts a narrower kind of what the chosen one counts, by a word the question
+        does not ask ("17 đảng viên nữ" beside "26 đảng viên" for "bao nhiêu đảng viên"): a part of it."""
+        if _folded(other.unit) != _folded(fact.unit):
+            return False
+        extra = set(self._counted_words(other)) - set(self._counted_words(fact))
+        return bool(extra - set(q.words))
 
     def _other_sides(
         self, fact: Fact, chosen: list[Fact], ranked: list[Fact], scores: FigureScores
@@ -657,6 +746,13 @@ class CountAnswerer:
             return [lead]
         return [lead, max(alike, key=lambda f: self._fact_score(q, f, found))]
 
+    def _names_every_unit(self, q: Question, chosen: list[Fact]) -> bool:
+        """The figures count every one of two or more different things the question asks for."""
+        asked = {u for u in q.units if u != "%"}
+        named = set().union(*(self._units_named(q, f) for f in chosen))
+        kinds = {f.unit for f in chosen}
+        return len(asked) >= 2 and len(kinds) >= 2 and asked <= named
+
     @staticmethod
     def _units_named(q: Question, fact: Fact) -> set[str]:
         """The units asked that the figure counts, by its unit or its label ("đảng viên (giảng viên)")."""
@@ -717,12 +813,19 @@ class CountAnswerer:
         number = format_number(fact.value, lang)
         qualifier = fact.qualifier if fact.approx else ""
         noun = fact.subject if fact.unit and fact.subject.lower().startswith(fact.unit.lower()) else fact.unit
+        rated = RATING_NAMES[level][lang] if (level := self._rating(fact)) else ""
+        if rated and RATING.levels_at(words(fact.subject)):
+            rated = ""  # "đảng viên không hoàn thành nhiệm vụ: dưới 0,5%": its label says it already
         if fact.unit == "%":
             amount = approximate(f"{number}%", qualifier, lang)
-            what = f"{gloss(fact.subject, lang)}: " if fact.subject else ""
+            what = f"{gloss(fact.subject, lang)} {rated}".strip() + ": " if fact.subject or rated else ""
         else:
             amount = approximate(f"{number} {gloss(noun, lang)}".strip(), qualifier, lang)
             what = ""
+        if rated and not what:  # "13 đảng viên không hoàn thành nhiệm vụ": the level, not the verb
+            return f"{amount} {rated}" + self._extras(
+                fact, lang, lambda p: f"{gloss(p.label, lang)}: {format_number(p.value, lang)}"
+            )
         verb = gloss(fact.predicate, lang)
         after = self._verb_after(fact)
         if after and not what:
@@ -774,7 +877,10 @@ class CountAnswerer:
         verb = (
             (english_participle(fact.predicate) or english_word(fact.predicate)) if fact.predicate else None
         )
-        if fact.predicate:
+        if level := self._rating(fact):  # "13 party members rated 'did not complete tasks' (không ...)"
+            names = RATING_NAMES[level]
+            head = f"{number} {noun} rated '{names['en']}' ({names['vi']})"
+        elif fact.predicate:
             key = f"{verb} ({fact.predicate})" if verb else f"({fact.predicate})"
             head = " ".join(p for p in (number, noun, key) if p)
         else:
