@@ -87,6 +87,8 @@ class Question:
     rating: str = ""  # the one rating level asked about ("good": "hoàn thành tốt nhiệm vụ"), or ""
     level: str = ""  # the one level of administration asked about ("province": "cấp tỉnh"), or ""
     whole_year: bool = False  # asks about a whole year ("cả năm 2024"), not a part of it
+    same_period: bool = False  # asks about the same part of another year ("cùng kỳ năm 2024")
+    part_of: tuple[float, ...] = ()  # a follow-up asks a part of this figure of the previous answer
     undone: bool = False  # asks about what was not done, or not yet ("còn bao nhiêu ... chưa giải quyết")
     agent: str = (
         ""  # the one kind of body asked about as the doer ("inspection": "Ủy ban Kiểm tra ..."), or ""
@@ -98,7 +100,8 @@ class Question:
     stated: tuple[float, ...] = ()
     across_reports: bool = False  # about all the reports: "những báo cáo nào ..."
     context: str = ""  # the previous question when this one follows up on it
-    words: tuple[str, ...] = field(default_factory=tuple)  # folded words of the question itself
+    # folded words of the question, and of a follow-up's previous question (its topic; not its years)
+    words: tuple[str, ...] = field(default_factory=tuple)
     compounds: tuple[str, ...] = ()  # its compound words ("nhan_tao"), when typed with diacritics
     user_scope: tuple[str, ...] | None = None  # report keys the user chose
     implied_scope: tuple[str, ...] | None = None  # report keys the question (with its context) names
@@ -224,6 +227,7 @@ def _kind(text: str, documents: tuple[str, ...]) -> QuestionKind:
 # --- what is asked -----------------------------------------------------------------------------------------
 _ASKED_UNITS = sorted({fold(u) for u in units_tagged("asked")}, key=len, reverse=True)
 _PREDICATE_RE = words_regex(PREDICATES)
+_ALL_FOLDED_PREDICATES = sorted({(fold(k), v) for k, v in PREDICATES.items()}, key=lambda kv: -len(kv[0]))
 _FOLDED_PREDICATES = sorted(
     ((fold(k), v) for k, v in PREDICATES.items() if " " in k), key=lambda kv: -len(kv[0])
 )
@@ -334,7 +338,8 @@ def _spelled_otherwise(unit: str, typed: str) -> bool:
 
 @cache
 def _agent_unit_re(unit: str) -> re.Pattern[str]:
-    leads = "|".join(re.escape(fold(w)) for w in cues("not_counted_after"))
+    """The unit after a word saying who ("do người dân") or what an amount is per ("đầu người")."""
+    leads = "|".join(re.escape(fold(w)) for w in (*cues("not_counted_after"), *cues("per_unit")))
     return re.compile(rf" (?:{leads}) {re.escape(unit)} ")
 
 
@@ -366,7 +371,7 @@ def _units(folded: str, counted: str = "", typed: str = "") -> tuple[str, ...]:
     for unit in _ASKED_UNITS:
         if f" {unit} " in padded and not (typed and _spelled_otherwise(unit, typed)):
             if _agent_unit_re(unit).search(padded) and padded.count(f" {unit} ") == 1:
-                continue  # "phần do người dân đóng góp": who gave it, not what is counted
+                continue  # "phần do người dân đóng góp", "đầu người": who gave it, or per whom
             found.append(unit)
             padded = padded.replace(f" {unit} ", " ")
     if has_cue("share", folded) and "%" not in found:
@@ -445,11 +450,22 @@ def asked_documents(text: str, english: bool, asks_number: bool) -> tuple[str, .
 
 
 def _asked_agent(text: str, english: bool, units: tuple[str, ...]) -> str:
-    """The kind of body the question names as the doer, read up to a contrast ("rather than by ..."); not
-    a body it counts."""
+    """The kind of body the question names as the doer of the verb it asks about, read up to a contrast
+    ("rather than by ..."); not a body it counts."""
     contrast = re.search(rf"(?:{alternation(cues('contrast'))})", text, re.IGNORECASE)
     asked = _vietnamese_view(text[: contrast.start()] if contrast else text, english)
-    return asked_agent(asked, [tuple(fold(c).split()) for c in cues("count_lead")], units)
+    return asked_agent(asked, _verbs_at(asked), [tuple(fold(c).split()) for c in cues("count_lead")], units)
+
+
+def _verbs_at(folded_words: list[str]) -> set[int]:
+    """Where the words hold a verb the lexicon knows (its first word's position)."""
+    joined = f" {' '.join(folded_words)} "
+    starts = {
+        joined[: m.start() + 1].count(" ") - 1
+        for form, _key in _ALL_FOLDED_PREDICATES
+        for m in re.finditer(re.escape(f" {form} "), joined)
+    }
+    return starts
 
 
 def stated_figures(text: str, english: bool) -> tuple[float, ...]:
@@ -462,6 +478,26 @@ def stated_figures(text: str, english: bool) -> tuple[float, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _shifted_periods(text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
+    """ "Còn giai đoạn trước thì sao?" after a question about 2021–2025: 2016–2020 (a period as long)."""
+    if not has_cue("period_before", text):
+        return ()
+    out = []
+    for period in previous:
+        first, last = (int(y) for y in period.split("–"))
+        out.append(f"{first - (last - first)}–{first}")
+    return tuple(out)
+
+
+def _previous_figure(answer: str) -> tuple[float, ...]:
+    """The figure the previous answer gave (its first that is not a year): a follow-up asking a part of it
+    ("Trong số đó ...") is not answered by it again."""
+    for value, *_rest, raw in numbers_in(answer, quantities_only=True):
+        if not YEAR_RE.fullmatch(raw):
+            return (value,)
+    return ()
+
+
 def _shifted_years(text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
     """ "Còn năm trước đó?" after a question about 2024: 2023; "the following year": 2025."""
     step = -1 if has_cue("year_before", text) else 1 if has_cue("year_after", text) else 0
@@ -469,6 +505,14 @@ def _shifted_years(text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
 
 
 FOLLOWUP_WORDS = 16  # a question this short that refers back ("that year", "hai huyện đó") follows up
+
+
+def _continues(text: str, history: list[dict], view: ReportsView | None) -> bool:
+    """A short question after others that names no report of its own ("Chỉ tiêu là bao nhiêu?") goes on
+    with the conversation's report."""
+    if not history or view is None or len(fold(text).split()) > FOLLOWUP_WORDS:
+        return False
+    return report_scope(text, view.reports, view.names) is None
 
 
 def is_followup(text: str, history: list[dict]) -> bool:
@@ -588,9 +632,16 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
     years = tuple(single_years(text))
     periods = tuple(dict.fromkeys(terms_in(text)))
     inherited = follows_count = False
-    if is_followup(text, history):
+    rating = RATING.asked(vi_view, text if english else "")
+    carried: tuple[str, ...] = ()  # a follow-up's topic: the words of the question it follows, not its years
+    level = LEVEL.asked(vi_view, text if english else "")
+    shifted: tuple[str, ...] = ()
+    part_of: tuple[float, ...] = ()
+    if is_followup(text, history) or _continues(text, history, view):
         previous = _parse(history[-1].get("q", ""), history[:-1], view)
         follows_count = previous.kind in (QuestionKind.COUNT, QuestionKind.COMPARISON)
+        if has_cue("part_of_previous", text):
+            part_of = _previous_figure(history[-1].get("a", ""))
         context = previous.search_text
         inherited = not predicates and bool(previous.predicates)
         predicates = predicates or previous.predicates
@@ -600,8 +651,13 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         units = units or previous.units
         # the topic's year kept, unless the follow-up asks about the whole term ("còn cả nhiệm kỳ thì ...")
         whole = has_cue("whole_period", text)
-        years = years or _shifted_years(text, previous.years) or (() if whole else previous.years)
-        periods = periods or (previous.periods if not years else ())
+        rating, level = rating or previous.rating, level or previous.level  # "còn năm 2023 thì sao?"
+        carried = tuple(w for w in previous.words if not YEAR_RE.fullmatch(w))
+        shifted = _shifted_years(text, previous.years)
+        years = years or shifted or (() if whole else previous.years)
+        periods = (
+            periods or _shifted_periods(text, previous.periods) or (previous.periods if not years else ())
+        )
     documents = asked_documents(text, english, asks_document_number(text))
     kind = _kind(text, documents)
     if kind is not QuestionKind.COMPARISON and (spans := spans_in(text)):
@@ -609,8 +665,12 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         periods = tuple(dict.fromkeys((*periods, *spans)))
         bounds = {y for span in spans for y in span.split("–")}
         years = tuple(y for y in years if y not in bounds)
-    if follows_count and kind is QuestionKind.FACT and (has_cue("target", folded) or predicates):
-        kind = QuestionKind.COUNT  # after a count: "what was the target for that?", "và khai trừ?"
+    if follows_count and kind is QuestionKind.FACT and not is_who_question(text):
+        # after a count: "what was the target for that?", "và khai trừ?", "what about 2023", "is that more
+        # than the year before?" (then the year it followed and the year before are compared)
+        kind = QuestionKind.COMPARISON if has_cue("compare", text) else QuestionKind.COUNT
+        if kind is QuestionKind.COMPARISON and shifted:
+            years = tuple(dict.fromkeys((*previous.years, *shifted)))
     if kind is QuestionKind.FACT and has_cue("target", folded) and predicates and units:
         kind = QuestionKind.COUNT  # "what is the target for admitting new members?": a figure
     return Question(
@@ -626,10 +686,12 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         years=years,
         periods=periods,
         asks_who=is_who_question(text),
-        rating=RATING.asked(vi_view, text if english else ""),
-        level=LEVEL.asked(vi_view, text if english else ""),
+        rating=rating,
+        level=level,
         undone=has_cue("undone", text),
         whole_year=has_cue("whole_year", text),
+        same_period=has_cue("same_period", text),
+        part_of=part_of,
         # A body named in a question of no action ("Đảng bộ ... có bao nhiêu") is whose figures, not who did
         agent=_asked_agent(text, english, units) if predicates else "",
         part=asked_part(text, english, kind),
@@ -638,7 +700,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         stated=stated_figures(text, english),
         across_reports=has_cue("across", f"{context} {text}"),
         context=context,
-        words=tuple(vi_view),
+        words=(*vi_view, *(w for w in dict.fromkeys(carried) if w not in vi_view)),  # its own in order
         compounds=tuple(segmented_words(text)) if not english and has_diacritics(text) else (),
     )
 

@@ -81,18 +81,32 @@ def figure_agent(before: Sequence[str], after: Sequence[str]) -> str:
 
 
 _OTHER_BODY = tuple(tuple(fold(p).split()) for p in ISSUERS["other_body_before"])
+_DOER_MARKS = _PASSIVE | {"by", "from"}  # "disciplined by inspection committees", "được Ban Thường vụ tặng"
+_ARTICLES = frozenset({"the", "a", "an", "its", "their"})
+
+
+# "Đảng ủy Công ty Cao su Tân Lập đã tiến hành kiểm tra": the body's name and "đã ..." stand before its verb
+SUBJECT_REACH = 10
 
 
 def asked_agent(
-    words: Sequence[str], not_doers: Sequence[tuple[str, ...]], counted: Collection[str] = ()
+    words: Sequence[str],
+    verbs_at: Collection[int],
+    not_doers: Sequence[tuple[str, ...]],
+    counted: Collection[str] = (),
 ) -> str:
-    """The one kind of body a question names as the doer ("" for none or several): not one it counts
-    (after `not_doers`, "bao nhiêu", or one of the units `counted`), nor one it names as another's
-    ("của", "theo báo cáo của")."""
+    """The one kind of body a question names as the doer of a verb it asks about ("" for none or several):
+    one standing before a verb (at `verbs_at`, positions in the words) as its subject, or after a passive's
+    mark ("by", "do"); not one it counts (after `not_doers`, "bao nhiêu", or one of the units `counted`),
+    nor one it names as another's ("của", "theo báo cáo của")."""
     kinds = set()
     for start, end, kind in agents_in(words):
         if " ".join(words[start:end]) in counted:
             continue  # "the results for party cells": what is counted
+        subject = any(end <= v <= end + SUBJECT_REACH for v in verbs_at)
+        marks = [w for w in words[max(0, start - 3) : start] if w not in _ARTICLES][-1:]  # "by the ..."
+        if not subject and not (marks and marks[0] in _DOER_MARKS):
+            continue  # "Trước hợp nhất, BCH ... có bao nhiêu ủy viên": named, not doing what is asked
         lead = tuple(words[max(0, start - 2) : start])
         if any(lead[len(lead) - len(p) :] == p for p in (*not_doers, *_OTHER_BODY) if len(p) <= len(lead)):
             continue

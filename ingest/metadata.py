@@ -338,8 +338,16 @@ def _province(text: str) -> str:
     placed = _PLACE_DATE_RE.search(text[:HEAD_CHARS])
     if placed and placed.group(1).strip() in PROVINCES:
         return placed.group(1).strip()
-    counts = Counter(m.group(1) for m in _province_names_re().finditer(text))
+    counts = Counter(
+        m.group(1)
+        for m in _province_names_re().finditer(text)
+        if not _LOWER_PLACE_RE.search(text, 0, m.start())
+    )
     return max(PROVINCES, key=lambda p: counts[p]) if counts else ""
+
+
+# A province's name after these is a smaller place's or a street's ("thôn Hòa Bình"): matched at its end.
+_LOWER_PLACE_RE = re.compile(rf"(?<![^\W\d_])(?:{alternation(ISSUERS['lower_place'])})\s+$", re.IGNORECASE)
 
 
 @cache

@@ -144,6 +144,13 @@ def segmented_words(text: str) -> list[str]:
     return [fold(w) for w in _pyvi_words(text) if "_" in w]
 
 
+def first_word_syllables(text: str) -> int:
+    """How many syllables the text's first word has, as pyvi segments it ("Công an tỉnh": 2, "Khối các cơ
+    quan": 1); 0 for a text without words."""
+    found = _pyvi_words(text)
+    return len(found[0].split("_")) if found else 0
+
+
 def lone_syllables(text: str) -> set[str]:
     """The syllables pyvi reads as words on their own, lower case with their marks: "nam" in "đảng viên
     nam", but not in "Hà Nam" or "Nam Mỹ"; "tổ" not in "tổ chức" (one word)."""

@@ -101,8 +101,12 @@ def test_the_body_that_did_it_is_read_before_the_figure_or_after_a_passive():
     assert figure_agent(words("Đảng ủy kiểm tra 05 chi bộ và"), []) == "committee"  # not the cells counted
     assert figure_agent([], words("cá nhân được cấp ủy cơ sở tặng giấy khen")) == "committee"
     not_doers = [("bao", "nhieu")]
-    assert asked_agent(words("Ủy ban Kiểm tra giám sát bao nhiêu chi bộ"), not_doers) == "inspection"
-    assert asked_agent(words("theo báo cáo của Ủy ban Kiểm tra, có bao nhiêu chi bộ"), not_doers) == ""
+    asked = words("Ủy ban Kiểm tra giám sát bao nhiêu chi bộ")  # the body, then its verb: the doer
+    assert asked_agent(asked, {asked.index("giam")}, not_doers) == "inspection"
+    named = words("theo báo cáo của Ủy ban Kiểm tra, có bao nhiêu chi bộ được giám sát")
+    assert asked_agent(named, {named.index("giam")}, not_doers) == ""  # whose report, not who did it
+    merged = words("Trước hợp nhất, Ban Chấp hành có bao nhiêu ủy viên")
+    assert asked_agent(merged, {merged.index("hop")}, not_doers) == ""  # the verb is not the body's
 
 
 def test_a_figure_done_by_the_body_asked_is_chosen_over_another_bodys(engine):

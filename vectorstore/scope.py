@@ -18,7 +18,7 @@ from ingest.lexicon import ENGLISH_STOPWORDS, ISSUERS, PROVINCES, REPORT_KINDS, 
 from ingest.metadata import DOCUMENT_CODE_RE
 from ingest.normalize import fold
 from ingest.periods import TERM_RE, YEAR_RE, term_label
-from ingest.tokens import WORD_RE, spelled_out, without_phrases, words
+from ingest.tokens import WORD_RE, first_word_syllables, spelled_out, without_phrases, words
 from ingest.types import ReportMeta
 
 _KIND_CUES = {k["kind"]: [re.compile(p) for p in k["question"]] for k in REPORT_KINDS}
@@ -98,7 +98,8 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
     head, name = _head_and_name(meta)
     if not name or not set(name) & set(asked):
         return []  # every way of naming it below holds one of its name's words
-    at = {i for kind in _heads_naming(head) for i in _found_at(asked, kind + _first_name_word(name))}
+    first = _first_name_word(meta.issuing_body, name)
+    at = {i for kind in _heads_naming(head) for i in _found_at(asked, kind + first)}
     # A run starting inside a kind of body the name holds ("ủy Vĩnh" of "... Huyện ủy Vĩnh Phú") is as
     # likely another body's ("Thành ủy Vĩnh Khang").
     heads = [(p, len(kind)) for kind in _HEADS for p in _found_at(list(name), kind)]
@@ -123,12 +124,17 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
     return sorted(at)
 
 
-def _first_name_word(name: tuple[str, ...]) -> tuple[str, ...]:
-    """The start of a name that tells the body apart after its kind: its first word ("Khối" of "Đảng bộ
-    Khối ..."), or, when the name opens with a level of administration or a kind of agency ("phường Mỹ An
-    Tây", "Sở Tài chính"), that and the word after it: "Đảng bộ phường" names any ward's."""
+@lru_cache(maxsize=100_000)
+def _first_name_word(issuing_body: str, name: tuple[str, ...]) -> tuple[str, ...]:
+    """The start of a name that tells the body apart after its kind: its first word, of one syllable or
+    more ("Khối" of "Đảng bộ Khối ...", "Công an" of "Đảng ủy Công an tỉnh": "Đảng ủy Công ty" is not it),
+    or, when the name opens with a level of administration or a kind of agency ("phường Mỹ An Tây", "Sở
+    Tài chính"), that and the word after it: "Đảng bộ phường" names any ward's."""
     generic = next((g for g in _GENERIC_OPENINGS if name[: len(g)] == g and len(name) > len(g)), ())
-    return name[: len(generic) + 1]
+    if generic:
+        return name[: len(generic) + 1]
+    spoken = " ".join(issuing_body.split()[-len(name) :]) if name else ""  # the name as written
+    return name[: max(1, first_word_syllables(spoken))]
 
 
 def name_index(reports: Mapping[str, ReportMeta]) -> dict[str, frozenset[str]]:

@@ -17,9 +17,12 @@ from ingest.agents import figure_agent
 from ingest.facts import CLOSED_ASIDE_RE, predicate_matches
 from ingest.glossary import english_participle
 from ingest.lexicon import (
+    NUMBER_WORDS,
+    OPPOSED_QUALIFIERS,
     PREDICATES,
     RATING_NAMES,
     STOPWORDS,
+    alternation,
     number_words,
     predicates_flagged,
     units_tagged,
@@ -81,11 +84,16 @@ def _once_per_figure(method: Callable[[CountAnswerer, Fact], T]) -> Callable[[Co
 # the figures after it are of that year, whatever year the report is of.
 _OPENING_YEAR_RE = re.compile(
     rf"(?:^|[;:(\n,])[\s\-–+*•]*(?:(?:{'|'.join(sorted(number_words('year_lead'), key=len, reverse=True))})\s+)?"
-    rf"(?:\d+\s+tháng\s+(?:(?:đầu|cuối)\s+)?)?"  # "4 tháng cuối năm 2020 kết nạp 96": part of that year
+    rf"(?:(?:\d+|{'|'.join(NUMBER_WORDS['vi'][1:])})\s+tháng\s+(?:(?:đầu|cuối)\s+)?)?"  # "4 tháng cuối năm 2020 kết nạp 96"
     rf"năm\s+((?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
 _PART_OF_YEAR_RE = words_regex(number_words("part_of_year"))
+# The year a figure is compared with is not its own: "tăng 31 so với cùng kỳ năm 2024".
+_COMPARED_YEAR_RE = re.compile(
+    rf"\b(?:{alternation(number_words('compared_with'))})\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d{{2}}\b",
+    re.IGNORECASE,
+)
 LABEL_REACH = 25  # characters after a plan word within which its own figure stands: "chỉ tiêu 1.100"
 
 
@@ -199,6 +207,10 @@ class CountAnswerer:
             return True  # "how many were resolved": not the "178 kiến nghị chưa được giải quyết"
         if q.rating and self._rating(fact) not in ("", q.rating):
             return True  # "hoàn thành tốt nhiệm vụ" asked: not the count rated "xuất sắc" beside it
+        if q.part_of and q.kind is QuestionKind.COUNT and any(same_number(fact.value, v) for v in q.part_of):
+            return True  # "Trong số đó bao nhiêu ...": a part of the figure answered before, not it again
+        if q.same_period and self._whole_year(fact):
+            return True  # "cùng kỳ năm 2024" asked: not "cả năm 2024"
         if q.whole_year and self._part_of_year(fact):
             return True  # "cả năm 2024" asked: not "cùng kỳ năm 2024", "6 tháng đầu năm"
         if q.level and self._level(fact) not in ("", q.level):
@@ -310,6 +322,12 @@ class CountAnswerer:
             return True
         title = self.lib.meta(fact.doc_key).title.lower()
         return bool(_PART_OF_YEAR_RE.search(title)) and not has_cue("whole_year", before)
+
+    @_once_per_figure
+    def _whole_year(self, fact: Fact) -> bool:
+        """The figure's clause says it is of a whole year ("cả năm 2024 kỷ luật 648")."""
+        before = self.lib.text(fact.doc_key)[fact.sentence_start : fact.start]
+        return has_cue("whole_year", re.split(r"[,;(]", before)[-1])
 
     @_once_per_figure
     def _level(self, fact: Fact) -> str:
@@ -447,8 +465,32 @@ class CountAnswerer:
             for side in self._other_sides(fact, chosen, sides, scores):
                 chosen.append(side)  # with the figures of its sentence asked for, as the best one has
                 chosen += self._companions(q, side, chosen, scores)
+            for side in self._sides_named(q, fact, chosen, facts, scores):
+                chosen.append(side)  # "trước hợp nhất ..., còn sau hợp nhất ...": each side asked has one
+                chosen += self._companions(q, side, chosen, scores)
         ordered = sorted(chosen, key=lambda f: f.start)
         return top, [fact, *(f for f in ordered if f is not fact)]
+
+    def _sides_named(
+        self, q: Question, fact: Fact, chosen: list[Fact], facts: list[Fact], scores: FigureScores
+    ) -> list[Fact]:
+        """When the question names both sides of a qualifier ("trước hợp nhất ..., còn sau hợp nhất ..."),
+        the best figure of each side no chosen figure is of, counting what the best one counts."""
+        asked = qualified(q.words)
+        if not any((OPPOSED_QUALIFIERS[side][0], word) in asked for side, word in asked):
+            return []  # one side named: the figures of the other are ruled out, not wanted
+        added: list[Fact] = []
+        for pair in asked:
+            if any(pair in self._qualifiers(f) for f in [*chosen, *added]):
+                continue
+            of_side = [
+                f
+                for f in facts
+                if f.unit == fact.unit and pair in self._qualifiers(f) and not scores.never(f)
+            ]
+            if of_side:
+                added.append(max(of_side, key=scores))
+        return added
 
     def _part_asked(self, q: Question, fact: Fact) -> Fact | None:
         """The part of the figure's breakdown the question singles out: the one whose label has a word
@@ -573,7 +615,7 @@ class CountAnswerer:
             ]
             return aside.group() if holds_figure or not own_figures else " "
 
-        return CLOSED_ASIDE_RE.sub(blank, sentence)
+        return _COMPARED_YEAR_RE.sub(" ", CLOSED_ASIDE_RE.sub(blank, sentence))
 
     def _same_period(self, q: Question, fact: Fact) -> bool:
         """A period named in the question ("giai đoạn 2016–2020") is the one named nearest the figure (its
