@@ -507,6 +507,14 @@ def _shifted_years(text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
 FOLLOWUP_WORDS = 16  # a question this short that refers back ("that year", "hai huyện đó") follows up
 
 
+def _topic_words(previous: Question, view: ReportsView | None) -> tuple[str, ...]:
+    """What a follow-up carries of the question it follows: its words but its years and those naming its
+    report ("What about Tam Bạc district?" after a question about Quỳnh Sơn asks about Tam Bạc only)."""
+    topic = [w for w in previous.words if not YEAR_RE.fullmatch(w)]
+    named = report_scope(previous.text, view.reports, view.names) if view is not None else None
+    return tuple(strip_naming(topic, [view.reports[k] for k in named]) if named and view else topic)
+
+
 def _continues(text: str, history: list[dict], view: ReportsView | None) -> bool:
     """A short question after others that names no report of its own ("Chỉ tiêu là bao nhiêu?") goes on
     with the conversation's report."""
@@ -652,7 +660,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         # the topic's year kept, unless the follow-up asks about the whole term ("còn cả nhiệm kỳ thì ...")
         whole = has_cue("whole_period", text)
         rating, level = rating or previous.rating, level or previous.level  # "còn năm 2023 thì sao?"
-        carried = tuple(w for w in previous.words if not YEAR_RE.fullmatch(w))
+        carried = _topic_words(previous, view)
         shifted = _shifted_years(text, previous.years)
         years = years or shifted or (() if whole else previous.years)
         periods = (

@@ -82,7 +82,7 @@ def figure_agent(before: Sequence[str], after: Sequence[str]) -> str:
 
 _OTHER_BODY = tuple(tuple(fold(p).split()) for p in ISSUERS["other_body_before"])
 _DOER_MARKS = _PASSIVE | {"by", "from"}  # "disciplined by inspection committees", "được Ban Thường vụ tặng"
-_ARTICLES = frozenset({"the", "a", "an", "its", "their"})
+MARK_REACH = 8  # "from the Bloc Standing Committee": "Bloc" is "Khối các cơ quan tỉnh" in between
 
 
 # "Đảng ủy Công ty Cao su Tân Lập đã tiến hành kiểm tra": the body's name and "đã ..." stand before its verb
@@ -104,8 +104,9 @@ def asked_agent(
         if " ".join(words[start:end]) in counted:
             continue  # "the results for party cells": what is counted
         subject = any(end <= v <= end + SUBJECT_REACH for v in verbs_at)
-        marks = [w for w in words[max(0, start - 3) : start] if w not in _ARTICLES][-1:]  # "by the ..."
-        if not subject and not (marks and marks[0] in _DOER_MARKS):
+        # "by the ...", "from the Bloc Standing Committee": the mark a few words before the body's kind
+        marked = any(w in _DOER_MARKS for w in words[max(0, start - MARK_REACH) : start])
+        if not subject and not marked:
             continue  # "Trước hợp nhất, BCH ... có bao nhiêu ủy viên": named, not doing what is asked
         lead = tuple(words[max(0, start - 2) : start])
         if any(lead[len(lead) - len(p) :] == p for p in (*not_doers, *_OTHER_BODY) if len(p) <= len(lead)):

@@ -31,6 +31,10 @@ FIGURES_ITEM_WORDS = 60
 # An item about what the question narrows the part to ("shortcomings in inspection work") is quoted whole
 # up to this length: its later sentences are the answer, not detail.
 TOPIC_ITEM_WORDS = 120
+# An item this short is quoted whole, whatever its sentences: its second clause or sentence is often the
+# point ("...chưa đồng đều; điểm thi vào lớp 10 môn Tiếng Anh còn thấp"), and the whole is a few lines.
+WHOLE_ITEM_WORDS = 60
+FEW_ITEMS = 4  # a section of this many items or fewer has each quoted whole up to TOPIC_ITEM_WORDS
 LABEL_WORDS = 6  # "a) Nguyên nhân khách quan:": a label before its colon is a few words
 
 
@@ -200,11 +204,15 @@ class SectionAnswerer:
         enough."""
         text = self.lib.text(key)
         out = []
+        # A few items are quoted whole up to the length of an item on topic; many, up to a few lines each.
+        whole_words = TOPIC_ITEM_WORDS if len(section.items) <= FEW_ITEMS else WHOLE_ITEM_WORDS
         for start, end in section.items[:MAX_ITEMS]:
             inside = sentences_within(self.lib.sentences(key), start, end)
             first = inside[0] if inside else None
             s, e = (max(start, first.start), min(end, first.end)) if first else (start, end)
-            if (start, end) in whole and len(text[s:end].split()) <= TOPIC_ITEM_WORDS:
+            if len(text[s:end].split()) <= whole_words or (
+                (start, end) in whole and len(text[s:end].split()) <= TOPIC_ITEM_WORDS
+            ):
                 e = max(e, min(end, inside[-1].end)) if inside else end  # its sentences, not its bullet
             elif _labelled_list(text, s, e) and len(text[s:e].split()) <= TOPIC_ITEM_WORDS:
                 pass  # "a) Khách quan: X; Y; Z": a label and the list it heads, each part an answer
