@@ -87,6 +87,7 @@ class Question:
     rating: str = ""  # the one rating level asked about ("good": "hoàn thành tốt nhiệm vụ"), or ""
     level: str = ""  # the one level of administration asked about ("province": "cấp tỉnh"), or ""
     whole_year: bool = False  # asks about a whole year ("cả năm 2024"), not a part of it
+    whole_period: bool = False  # asks about the whole term ("từ đầu nhiệm kỳ đến nay"), not one year of it
     same_period: bool = False  # asks about the same part of another year ("cùng kỳ năm 2024")
     part_of: tuple[float, ...] = ()  # a follow-up asks a part of this figure of the previous answer
     undone: bool = False  # asks about what was not done, or not yet ("còn bao nhiêu ... chưa giải quyết")
@@ -307,7 +308,7 @@ def _english_counted(text: str) -> tuple[str, str]:
     tokens = _ENGLISH_WORD_RE.findall(text[match.end() :])
     if tokens[:1] == ["of"] and tokens[1:2] and tokens[1].lower() in cues("followup_reference"):
         return text, ""  # "how many of them were disciplined": what was counted before; the rest is the verb
-    if tokens[:1] == ["of"]:  # "how many of the members": the members are counted
+    if tokens[:1] in (["of"], ["in"]):  # "how many of the members", "how much in party fees": counted
         tokens = list(dropwhile(lambda t: t.lower() in ENGLISH_STOPWORDS, tokens[1:]))
     stops = {fold(w) for w in cues("not_counted")} | ENGLISH_STOPWORDS
     phrase = list(takewhile(lambda t: t[0].isalnum() and t.lower() not in stops, tokens))
@@ -479,13 +480,16 @@ def stated_figures(text: str, english: bool) -> tuple[float, ...]:
 
 
 def _shifted_periods(text: str, previous: tuple[str, ...]) -> tuple[str, ...]:
-    """ "Còn giai đoạn trước thì sao?" after a question about 2021–2025: 2016–2020 (a period as long)."""
+    """ "Còn giai đoạn trước thì sao?" after a question about 2021–2025: 2016–2020, the period as long
+    before it; a term written from a year ending in 0 or 5 shares its first year with the one before it
+    (2020–2025 after 2015–2020)."""
     if not has_cue("period_before", text):
         return ()
     out = []
     for period in previous:
         first, last = (int(y) for y in period.split("–"))
-        out.append(f"{first - (last - first)}–{first}")
+        end = first if first % 5 == 0 else first - 1
+        out.append(f"{end - (last - first)}–{end}")
     return tuple(out)
 
 
@@ -535,6 +539,8 @@ def is_followup(text: str, history: list[dict]) -> bool:
 _QUESTION_WORDS = frozenset(cues("question_word"))
 _SHARE_WORDS = frozenset(w for phrase in cues("share") for w in fold(phrase).split())
 _WHY_WORDS = frozenset(w for phrase in cues("why") if " " in phrase for w in fold(phrase).split())
+# "chênh lệch bao nhiêu", "bên nào nhiều hơn": how a comparison is asked, not what is compared
+_COMPARE_WORDS = frozenset(w for phrase in cues("compare_form") for w in fold(phrase).split())
 _REPORT_COMPOUNDS = frozenset(
     f"{a}_{b}" for phrase in REPORT_NAMING for a, b in zip(phrase.split(), phrase.split()[1:], strict=False)
 )
@@ -567,6 +573,7 @@ def informative_words(q: Question, view: ReportsView | None) -> tuple[str, ...]:
     # English function words fold like Vietnamese syllables ("so" / "số"): ignored in English questions only.
     ignored = _QUESTION_WORDS | (ENGLISH_STOPWORDS if q.lang == "en" else frozenset())
     ignored |= _WHY_WORDS if q.kind is QuestionKind.WHY else frozenset()
+    ignored |= _COMPARE_WORDS if q.kind is QuestionKind.COMPARISON else frozenset()
     # "tỷ lệ", "what share": that a percentage is asked is the unit "%", not which percentage
     ignored |= _SHARE_WORDS if "%" in q.units else frozenset()
     known = view.known if view else (lambda _token: True)
@@ -627,7 +634,11 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
     counted = _counted_words(translate_terms(text) if english else text)
     # The counted noun is not a verb asked about: "bao nhiêu hợp tác xã" counts cooperatives.
     asked = re.sub(re.escape(" ".join(counted)), " ", text, flags=re.IGNORECASE) if counted else text
-    several = _cue_count("count", text) + len(_count_before_unit_re().findall(folded)) >= 2
+    # "bao nhiêu ... bao nhiêu": several figures asked ("tỷ lệ ... là bao nhiêu" is one: the rate asked)
+    asks = (
+        _cue_count("count", text) - _cue_count("share", text) + len(_count_before_unit_re().findall(folded))
+    )
+    several = asks >= 2
     predicates = tuple(question_predicates(_ORGANISATIONS_RE.sub(" ", asked)))
     predicates = predicates if several else _narrowest(predicates)
     typed = text if has_diacritics(text) else ""  # names are written with their marks ("xã Đông Phong")
@@ -698,6 +709,7 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
         level=level,
         undone=has_cue("undone", text),
         whole_year=has_cue("whole_year", text),
+        whole_period=has_cue("whole_period", text) and not years,
         same_period=has_cue("same_period", text),
         part_of=part_of,
         # A body named in a question of no action ("Đảng bộ ... có bao nhiêu") is whose figures, not who did

@@ -33,7 +33,8 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # X" qualifies what is counted; a share's target belongs to its count; inline enumerations; a review's task
 # headings are results. 14: a part named by its title line; direct sub-headings as items; the signature and
 # recipients outside every section. 15: "xác minh" (verify) a predicate. 16: personnel verbs (điều động, luân
-# chuyển, bổ nhiệm, giới thiệu ứng cử); "(kế hoạch 1.000 tỷ đồng)" a target.
+# chuyển, bổ nhiệm, giới thiệu ứng cử); "(kế hoạch 1.000 tỷ đồng)" a target; units of people and places; a
+# province named after "thôn" is not the report's; a figure in a parenthesis takes its verb from inside it.
 PIPELINE_VERSION = 16
 
 

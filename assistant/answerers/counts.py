@@ -14,7 +14,7 @@ from assistant.labels import answer_label, kind_name
 from assistant.question import TIME_UNITS, Question, QuestionKind, has_cue, is_measured
 from assistant.wording import approximate, count_word, english_word, gloss, phrase
 from ingest.agents import figure_agent
-from ingest.facts import CLOSED_ASIDE_RE, predicate_matches
+from ingest.facts import CLOSED_ASIDE_RE, canonical_predicate, predicate_matches
 from ingest.glossary import english_participle
 from ingest.lexicon import (
     NUMBER_WORDS,
@@ -209,8 +209,10 @@ class CountAnswerer:
             return True  # "hoàn thành tốt nhiệm vụ" asked: not the count rated "xuất sắc" beside it
         if q.part_of and q.kind is QuestionKind.COUNT and any(same_number(fact.value, v) for v in q.part_of):
             return True  # "Trong số đó bao nhiêu ...": a part of the figure answered before, not it again
-        if q.same_period and self._whole_year(fact):
-            return True  # "cùng kỳ năm 2024" asked: not "cả năm 2024"
+        if q.same_period and (self._whole_year(fact) or not self._same_period_of(q, fact)):
+            return True  # "cùng kỳ năm 2024" asked: not "cả năm 2024", nor a figure of 2024 said otherwise
+        if q.whole_period and not q.periods and not self._of_the_term(fact):
+            return True  # "từ đầu nhiệm kỳ đến nay": not one year's figure, nor the term before's
         if q.whole_year and self._part_of_year(fact):
             return True  # "cả năm 2024" asked: not "cùng kỳ năm 2024", "6 tháng đầu năm"
         if q.level and self._level(fact) not in ("", q.level):
@@ -220,9 +222,10 @@ class CountAnswerer:
             # may still answer if its sentence tells of the action asked; one stated with another verb
             # does not, nor one in a sentence that never tells of it ("hiện có 34 tổ chức cơ sở đảng":
             # how many there are, not how many were rated).
-            if fact.predicate:
+            if fact.predicate and canonical_predicate(fact.predicate) not in _SCENE_VERBS:
                 return not any(self._does(fact, key) for key in q.predicates)
-            return not self._tells_of(fact, q.predicates)
+            # a figure with no verb, or one that only sets the scene ("tỷ lệ thu hồi ... đạt trên 80%")
+            return not self._does_any(fact, q.predicates) and not self._tells_of(fact, q.predicates)
         return False
 
     @staticmethod
@@ -335,6 +338,32 @@ class CountAnswerer:
         return bool(_PART_OF_YEAR_RE.search(title)) and not has_cue("whole_year", before)
 
     @_once_per_figure
+    def _of_the_term(self, fact: Fact) -> bool:
+        """The figure may be of its report's whole term: no year opens its clause, and no other period is
+        named nearest it ("(nhiệm kỳ 2015–2020 kết nạp 186)" is the term before's)."""
+        if self._opening_year(fact):
+            return False
+        term = self.lib.meta(fact.doc_key).term
+        start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
+        before = CLOSED_ASIDE_RE.sub(" ", self.lib.text(fact.doc_key)[start : fact.start])
+        named = TERM_RE.findall(before)
+        if not named or not term:
+            return True
+        first, last = (int(y) for y in named[-1])  # the period named nearest before the figure
+        if TERM_RE.fullmatch(term):
+            return term == f"{first}–{last}"
+        return first <= int(term[:4]) <= last  # an annual report's term is the period holding its year
+
+    def _same_period_of(self, q: Question, fact: Fact) -> bool:
+        """Asked about the same part of another year than its report's, the figure says it is of that
+        part ("cùng kỳ năm 2024 thu 61.870.000 đồng" in a report of 2025)."""
+        own = self.lib.meta(fact.doc_key).term
+        if not q.years or own in q.years:
+            return True
+        start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
+        return has_cue("same_period", self.lib.text(fact.doc_key)[start : fact.start])
+
+    @_once_per_figure
     def _whole_year(self, fact: Fact) -> bool:
         """The figure's clause says it is of a whole year ("cả năm 2024 kỷ luật 648")."""
         before = self.lib.text(fact.doc_key)[fact.sentence_start : fact.start]
@@ -384,6 +413,9 @@ class CountAnswerer:
             return True
         counted = f" {fact.subject.lower()} "
         return any(f" {form} " in counted for form in _PREDICATE_FORMS.get(key, ()))
+
+    def _does_any(self, fact: Fact, keys: tuple[str, ...]) -> bool:
+        return any(self._does(fact, key) for key in keys)
 
     def _tells_of(self, fact: Fact, keys: tuple[str, ...]) -> bool:
         """The figure's sentence writes one of the verbs asked about, in any of its forms."""

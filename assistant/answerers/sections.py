@@ -204,16 +204,19 @@ class SectionAnswerer:
         enough."""
         text = self.lib.text(key)
         out = []
-        # A few items are quoted whole up to the length of an item on topic; many, up to a few lines each.
+        # Asked without a topic, a few items are quoted whole up to the length of an item on topic; many, up
+        # to a few lines each. Narrowed to a topic, the items on it are whole, the others by their lead.
         whole_words = TOPIC_ITEM_WORDS if len(section.items) <= FEW_ITEMS else WHOLE_ITEM_WORDS
         for start, end in section.items[:MAX_ITEMS]:
             inside = sentences_within(self.lib.sentences(key), start, end)
             first = inside[0] if inside else None
             s, e = (max(start, first.start), min(end, first.end)) if first else (start, end)
-            if len(text[s:end].split()) <= whole_words or (
-                (start, end) in whole and len(text[s:end].split()) <= TOPIC_ITEM_WORDS
-            ):
+            paragraph = text.find("\n", e, end)  # an item's own text: its paragraph, not what follows it
+            own = [x for x in inside if paragraph < 0 or x.end <= paragraph]
+            if (start, end) in whole and len(text[s:end].split()) <= TOPIC_ITEM_WORDS:
                 e = max(e, min(end, inside[-1].end)) if inside else end  # its sentences, not its bullet
+            elif not whole and own and len(text[s : own[-1].end].split()) <= whole_words:
+                e = max(e, min(end, own[-1].end))
             elif _labelled_list(text, s, e) and len(text[s:e].split()) <= TOPIC_ITEM_WORDS:
                 pass  # "a) Khách quan: X; Y; Z": a label and the list it heads, each part an answer
             elif len(text[s:e].split()) > LEAD_WORDS and not self._figures_throughout(text, s, e):
