@@ -34,7 +34,8 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # headings are results. 14: a part named by its title line; direct sub-headings as items; the signature and
 # recipients outside every section. 15: "xác minh" (verify) a predicate. 16: personnel verbs (điều động, luân
 # chuyển, bổ nhiệm, giới thiệu ứng cử); "(kế hoạch 1.000 tỷ đồng)" a target; units of people and places; a
-# province named after "thôn" is not the report's; a figure in a parenthesis takes its verb from inside it.
+# province named after "thôn" is not the report's; a figure in a parenthesis takes its verb from inside it; a
+# line's label ("- Phường Hải Minh: ...") is in the context of its figures.
 PIPELINE_VERSION = 16
 
 

@@ -36,10 +36,26 @@ def token_set_of(joined: str) -> frozenset[str]:
     return frozenset(joined.split())
 
 
+LABEL_WORDS = (
+    6  # "- Phường Hải Minh: diện tích ...; Đảng bộ phường có 498 đảng viên": a short label and a colon
+)
+
+
+def item_label(text: str, start: int) -> str:
+    """The label a line opens with, when a clause at `start` follows it on the same line ("- Phường Hải
+    Minh: ...; Đảng bộ phường có ... 498 đảng viên"): it says whose every figure of the line is."""
+    line = text.rfind("\n", 0, start) + 1
+    colon = text.find(":", line, start)
+    if colon < 0 or len(text[line:colon].split()) > LABEL_WORDS:
+        return ""
+    return text[line:colon]
+
+
 def fact_words(text: str, fact: Fact) -> FactWords:
     clause = text[fact.sentence_start : fact.sentence_end]
+    label = item_label(text, fact.sentence_start) if fact.sentence_start > 0 else ""
     return FactWords(
-        context=joined_tokens(f"{clause} {fact.section}"),
+        context=joined_tokens(f"{label} {clause} {fact.section}"),
         counted=joined_tokens(f"{fact.subject} {fact.unit}"),
         local=joined_tokens(text[slice(*local_span(text, fact))]),
     )

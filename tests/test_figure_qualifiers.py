@@ -178,9 +178,9 @@ def test_a_count_at_one_level_of_administration_is_not_the_count_at_another(engi
 def test_a_figure_of_part_of_a_year_does_not_answer_a_question_about_the_whole_year(engine):
     question = "How much was donated to the fund in Kon Tum in the whole year 2023?"
     assert engine.parse(question).whole_year
-    counts, library = engine.snapshot.counts, engine.snapshot.library
+    labels, library = engine.snapshot.counts.labels, engine.snapshot.library
     figures = {f.raw: f for key in library.reports for f in library.facts(key)}
-    assert counts._part_of_year(figures["1.100"]) and not counts._part_of_year(figures["2.300"])
+    assert labels.part_of_year(figures["1.100"]) and not labels.part_of_year(figures["2.300"])
     answer = engine.ask(question)
     # in English the figures are written "2,300": "cùng kỳ năm 2023" is the same six months, not the year
     assert "2,300" in answer.text and "1,100" not in answer.text

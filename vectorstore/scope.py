@@ -109,6 +109,7 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
     starts: dict[str, list[int]] = {}
     for p, word in enumerate(asked):
         starts.setdefault(word, []).append(p)
+    capitals = _capitalised(meta.issuing_body, len(name))
     for i in (i for i in range(len(name)) if i not in inside):
         # The shortest run from here that names the body: two words or more, up to one that is neither a
         # connector nor part of a kind of body; any longer run the question holds starts with it.
@@ -117,7 +118,10 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
         )
         if distinctive is None:
             continue
-        run = name[i : max(i + 2, distinctive + 1)]
+        end = max(i + 2, distinctive + 1)
+        while end < len(name) and capitals[end] and capitals[end - 1]:
+            end += 1  # a proper name is named whole: "phường Hải Minh" does not name "Phường Hải Đông"
+        run = name[i:end]
         if len(run) < 2:
             continue
         at |= {p for p in starts.get(name[i], ()) if tuple(asked[p : p + len(run)]) == run}
@@ -125,6 +129,16 @@ def body_named_at(asked: list[str], meta: ReportMeta) -> list[int]:
 
 
 @lru_cache(maxsize=100_000)
+@lru_cache(maxsize=100_000)
+def _capitalised(issuing_body: str, n: int) -> tuple[bool, ...]:
+    """Whether each of the last n words of a body's name is written with a capital (a proper name's
+    syllables are: "Hải Đông"); all False when the name's words cannot be told apart."""
+    written = WORD_RE.findall(issuing_body)[-n:] if n else []
+    if len(written) != n:
+        return (False,) * n
+    return tuple(w[:1].isupper() for w in written)
+
+
 def _first_name_word(issuing_body: str, name: tuple[str, ...]) -> tuple[str, ...]:
     """The start of a name that tells the body apart after its kind: its first word, of one syllable or
     more ("Khối" of "Đảng bộ Khối ...", "Công an" of "Đảng ủy Công an tỉnh": "Đảng ủy Công ty" is not it),

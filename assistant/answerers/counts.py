@@ -9,11 +9,11 @@ from functools import lru_cache, wraps
 from typing import TypeVar
 
 from assistant.answerers.base import Draft, Library
+from assistant.answerers.figure_labels import FigureLabels
 from assistant.answerers.model import Model, expit, logit, model
 from assistant.labels import answer_label, kind_name
-from assistant.question import TIME_UNITS, Question, QuestionKind, has_cue, is_measured
+from assistant.question import TIME_UNITS, Question, QuestionKind, is_measured
 from assistant.wording import approximate, count_word, english_word, gloss, phrase
-from ingest.agents import figure_agent
 from ingest.facts import CLOSED_ASIDE_RE, canonical_predicate, predicate_matches
 from ingest.glossary import english_participle
 from ingest.lexicon import (
@@ -26,18 +26,16 @@ from ingest.lexicon import (
     number_words,
     predicates_flagged,
     units_tagged,
-    words_regex,
 )
 from ingest.normalize import collapse_spaces, fold
 from ingest.numbers import format_number, numbers_in, same_number
 from ingest.periods import TERM_RE, YEAR_RE, single_years, spans_in, terms_in, without_terms
 from ingest.qualifiers import opposed, qualified
-from ingest.ratings import LEVEL, RATING
+from ingest.ratings import RATING
 from ingest.sections import FORWARD_ROLES
-from ingest.span_words import local_span, token_set_of
+from ingest.span_words import token_set_of
 from ingest.tokens import words
 from ingest.types import Evidence, Fact, FactPart, ReportMeta, Retrieval, TableRow
-from ingest.undone import is_undone
 
 T = TypeVar("T")
 # A count across more reports than this is answered with a table too; the lines show the best ones only.
@@ -88,7 +86,6 @@ _OPENING_YEAR_RE = re.compile(
     rf"năm\s+((?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
-_PART_OF_YEAR_RE = words_regex(number_words("part_of_year"))
 # The year a figure is compared with is not its own: "tăng 31 so với cùng kỳ năm 2024".
 _COMPARED_YEAR_RE = re.compile(
     rf"\b(?:{alternation(number_words('compared_with'))})\s+(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d{{2}}\b",
@@ -186,6 +183,7 @@ class CountAnswerer:
 
     def __init__(self, library: Library) -> None:
         self.lib = library
+        self.labels = FigureLabels(library)
         self._traits: dict[str, dict[int, object]] = {}  # _once_per_figure's
         self._sentence_qualifiers: dict[tuple[str, int, int, str], frozenset[tuple[str, str]]] = {}
         self._last_owned: tuple[Question, frozenset[str]] | None = None
@@ -203,20 +201,12 @@ class CountAnswerer:
             return True
         if q.kind is QuestionKind.COUNT and any(same_number(fact.value, v) for v in q.stated):
             return True  # "tăng từ 300 triệu đồng trở lên": a figure the question states qualifies it
-        if q.predicates and not q.undone and self._undone(fact) and not self._rating(fact):
-            return True  # "how many were resolved": not the "178 kiến nghị chưa được giải quyết"
-        if q.rating and self._rating(fact) not in ("", q.rating):
-            return True  # "hoàn thành tốt nhiệm vụ" asked: not the count rated "xuất sắc" beside it
+        if self.labels.rules_out(q, fact):
+            return True  # another rating, level, part of the year; not done when done is asked
         if q.part_of and q.kind is QuestionKind.COUNT and any(same_number(fact.value, v) for v in q.part_of):
             return True  # "Trong số đó bao nhiêu ...": a part of the figure answered before, not it again
-        if q.same_period and (self._whole_year(fact) or not self._same_period_of(q, fact)):
-            return True  # "cùng kỳ năm 2024" asked: not "cả năm 2024", nor a figure of 2024 said otherwise
         if q.whole_period and not q.periods and not self._of_the_term(fact):
             return True  # "từ đầu nhiệm kỳ đến nay": not one year's figure, nor the term before's
-        if q.whole_year and self._part_of_year(fact):
-            return True  # "cả năm 2024" asked: not "cùng kỳ năm 2024", "6 tháng đầu năm"
-        if q.level and self._level(fact) not in ("", q.level):
-            return True  # "giáo viên dạy giỏi cấp tỉnh" asked: not the count "cấp huyện"
         if self._verb_decides(q):
             # A figure stated with no verb ("có 45 quần chúng ưu tú được đứng vào hàng ngũ của Đảng")
             # may still answer if its sentence tells of the action asked; one stated with another verb
@@ -261,7 +251,7 @@ class CountAnswerer:
 
     def _agent_features(self, q: Question, fact: Fact) -> Features:
         """Whether the body that did what the figure counts is the one the question names as the doer."""
-        doer = self._agent(fact) if q.agent else ""
+        doer = self.labels.agent(fact) if q.agent else ""
         return {"agent": float(doer == q.agent != ""), "agent_miss": float(doer not in ("", q.agent))}
 
     def _further_features(self, q: Question, fact: Fact) -> Features:
@@ -306,38 +296,6 @@ class CountAnswerer:
         return self._sentence_qualifiers[where]
 
     @_once_per_figure
-    def _agent(self, fact: Fact) -> str:
-        """The kind of body named as doing what the figure counts, in its clause (asides closed before it
-        left out: they name other figures' doers)."""
-        text = self.lib.text(fact.doc_key)
-        before = CLOSED_ASIDE_RE.sub(" ", text[fact.sentence_start : fact.start])
-        return figure_agent(words(before), words(text[fact.end : fact.sentence_end]))
-
-    @_once_per_figure
-    def _undone(self, fact: Fact) -> bool:
-        """The figure counts what was not done, or not yet ("còn 178 ... chưa được giải quyết"); a rating
-        ("không hoàn thành nhiệm vụ") is a level, read by _rating."""
-        text = self.lib.text(fact.doc_key)
-        before = text[fact.sentence_start : fact.start]
-        return is_undone(before, text[fact.end : fact.sentence_end], fact.predicate)
-
-    @_once_per_figure
-    def _rating(self, fact: Fact) -> str:
-        """The level the figure is rated at, read in the words right around it (its clause)."""
-        return RATING.of_figure(*self._words_around(fact))
-
-    @_once_per_figure
-    def _part_of_year(self, fact: Fact) -> bool:
-        """The figure is of part of a year: its sentence says so before it, or its report's title does
-        and the sentence does not say "cả năm"."""
-        start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
-        before = self.lib.text(fact.doc_key)[start : fact.start].lower()
-        if _PART_OF_YEAR_RE.search(before):
-            return True
-        title = self.lib.meta(fact.doc_key).title.lower()
-        return bool(_PART_OF_YEAR_RE.search(title)) and not has_cue("whole_year", before)
-
-    @_once_per_figure
     def _of_the_term(self, fact: Fact) -> bool:
         """The figure may be of its report's whole term: no year opens its clause, and no other period is
         named nearest it ("(nhiệm kỳ 2015–2020 kết nạp 186)" is the term before's)."""
@@ -353,33 +311,6 @@ class CountAnswerer:
         if TERM_RE.fullmatch(term):
             return term == f"{first}–{last}"
         return first <= int(term[:4]) <= last  # an annual report's term is the period holding its year
-
-    def _same_period_of(self, q: Question, fact: Fact) -> bool:
-        """Asked about the same part of another year than its report's, the figure says it is of that
-        part ("cùng kỳ năm 2024 thu 61.870.000 đồng" in a report of 2025)."""
-        own = self.lib.meta(fact.doc_key).term
-        if not q.years or own in q.years:
-            return True
-        start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
-        return has_cue("same_period", self.lib.text(fact.doc_key)[start : fact.start])
-
-    @_once_per_figure
-    def _whole_year(self, fact: Fact) -> bool:
-        """The figure's clause says it is of a whole year ("cả năm 2024 kỷ luật 648")."""
-        before = self.lib.text(fact.doc_key)[fact.sentence_start : fact.start]
-        return has_cue("whole_year", re.split(r"[,;(]", before)[-1])
-
-    @_once_per_figure
-    def _level(self, fact: Fact) -> str:
-        """The level of administration of what the figure counts ("cấp huyện"), read around it."""
-        return LEVEL.of_figure(*self._words_around(fact))
-
-    @_once_per_figure
-    def _words_around(self, fact: Fact) -> tuple[list[str], list[str]]:
-        """The folded words right around the figure in its clause: before it and after it."""
-        text = self.lib.text(fact.doc_key)
-        start, end = local_span(text, fact)
-        return words(text[start : fact.start]), words(text[fact.end : end])
 
     @_once_per_figure
     def _is_total(self, fact: Fact) -> bool:
@@ -898,7 +829,7 @@ class CountAnswerer:
         number = format_number(fact.value, lang)
         qualifier = fact.qualifier if fact.approx else ""
         noun = fact.subject if fact.unit and fact.subject.lower().startswith(fact.unit.lower()) else fact.unit
-        rated = RATING_NAMES[level][lang] if (level := self._rating(fact)) else ""
+        rated = RATING_NAMES[level][lang] if (level := self.labels.rating(fact)) else ""
         if rated and RATING.levels_at(words(fact.subject)):
             rated = ""  # "đảng viên không hoàn thành nhiệm vụ: dưới 0,5%": its label says it already
         if fact.unit == "%":
@@ -962,7 +893,7 @@ class CountAnswerer:
         verb = (
             (english_participle(fact.predicate) or english_word(fact.predicate)) if fact.predicate else None
         )
-        if level := self._rating(fact):  # "13 party members rated 'did not complete tasks' (không ...)"
+        if level := self.labels.rating(fact):  # "13 party members rated 'did not complete tasks' (không ...)"
             names = RATING_NAMES[level]
             head = f"{number} {noun} rated '{names['en']}' ({names['vi']})"
         elif fact.predicate:
