@@ -234,6 +234,17 @@ _FOLDED_PREDICATES = sorted(
 )
 
 
+# What an English verb's stem may end with ("disciplin-ed", "-ary", "expuls-ion", "verif-ication"): not any
+# word it starts ("elect" is not "electronic").
+_ENGLISH_ENDINGS = "|".join(
+    (
+        *("s", "es", "e", "ed", "d", "ing", "ings", "ion", "ions", "ation", "ations", "ication", "ications"),
+        *("ment", "ments", "ement", "ements", "ary", "er", "ers", "ors", "y", "ies", "ied", "al"),
+        *("ance", "ances", "ence", "ences", "tion", "tions"),  # "reduc-tion"
+    )
+)
+
+
 def question_predicates(question: str) -> list[str]:
     """Canonical predicate keys a question asks about, from Vietnamese (with or without diacritics) or
     English words. Without diacritics only multi-syllable forms are matched ("ky luat", not "mo")."""
@@ -246,7 +257,8 @@ def question_predicates(question: str) -> list[str]:
             found.append(key)
             folded = folded.replace(f" {form} ", " ")
     for stem, key in ENGLISH_PREDICATES.items():
-        if re.search(rf"\b{stem}", question, re.IGNORECASE):
+        doubled = re.escape(stem[-1]) + "(?:ed|ing)"  # "expel-led", "admit-ted"
+        if re.search(rf"\b{stem}(?:{_ENGLISH_ENDINGS}|{doubled})?\b", question, re.IGNORECASE):
             found.append(key)
     return list(dict.fromkeys(found))
 
