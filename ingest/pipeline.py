@@ -19,6 +19,7 @@ from ingest.normalize import normalize_text
 from ingest.sections import build_sections
 from ingest.sentences import split_sentences
 from ingest.span_words import with_fact_words, with_section_words
+from ingest.tables import label_cells
 from ingest.tokens import document_tokens, figure_clauses
 from ingest.types import Chunk, ProcessedReport, id_prefix
 
@@ -35,7 +36,8 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # recipients outside every section. 15: "xác minh" (verify) a predicate. 16: personnel verbs (điều động, luân
 # chuyển, bổ nhiệm, giới thiệu ứng cử); "(kế hoạch 1.000 tỷ đồng)" a target; units of people and places; a
 # province named after "thôn" is not the report's; a figure in a parenthesis takes its verb from inside it; a
-# line's label ("- Phường Hải Minh: ...") is in the context of its figures.
+# line's label ("- Phường Hải Minh: ...") is in the context of its figures; a table cell's figure is labelled by
+# its row and column.
 PIPELINE_VERSION = 16
 
 
@@ -64,7 +66,7 @@ def process_file(path: Path, content_hash: str | None = None) -> ProcessedReport
     sentences = mark_addressed(text, split_sentences(text))  # never facts, vectors nor answers
     chunks = chunk_document(text, key, meta, sentences, id_prefix=id_prefix(key, content_hash))
     finder = ChunkFinder(chunks)
-    facts = extract_facts(text, key, sentences, sections=finder.section_at)
+    facts = label_cells(text, extract_facts(text, key, sentences, sections=finder.section_at))
     clauses = figure_clauses(text, [s for s in sentences if not s.addressed])
     figure_tokens = _figure_tokens(text, finder.holding(clauses))
     return ProcessedReport(

@@ -55,7 +55,7 @@ def fact_words(text: str, fact: Fact) -> FactWords:
     clause = text[fact.sentence_start : fact.sentence_end]
     label = item_label(text, fact.sentence_start) if fact.sentence_start > 0 else ""
     return FactWords(
-        context=joined_tokens(f"{label} {clause} {fact.section}"),
+        context=joined_tokens(f"{label} {fact.cell} {clause} {fact.section}"),
         counted=joined_tokens(f"{fact.subject} {fact.unit}"),
         local=joined_tokens(text[slice(*local_span(text, fact))]),
     )

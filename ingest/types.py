@@ -144,6 +144,8 @@ class Fact:
     breakdown: tuple[FactPart, ...] = ()
     target: float | None = None  # "(chỉ tiêu Đại hội: 400)"
     raw: str = ""  # the number as written, "06", "39,4"
+    # In a table: what its row and its column say ("2023; Được công nhận"); "" outside tables
+    cell: str = ""
     words: FactWords | None = field(default=None, compare=False)  # None in records made before them
 
 

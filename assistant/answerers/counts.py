@@ -565,7 +565,7 @@ class CountAnswerer:
             return False  # "Từ đầu nhiệm kỳ 2020–2025 đến nay đã kết nạp 198": of the term, not of a year
         context = self._sentence_for(fact)
         headings = self.lib.headings_over(fact.doc_key, fact.start)  # "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025"
-        around = without_terms(f"{context} {fact.section} {headings} {meta.title} {meta.date}")
+        around = without_terms(f"{context} {fact.cell} {fact.section} {headings} {meta.title} {meta.date}")
         named = [year in around for year in years]
         # A comparison of years ("2020 ... so với 2021"), or a figure asked for each ("năm 2023 bao nhiêu,
         # còn năm 2024 bao nhiêu"), has each figure in one of them.
@@ -621,6 +621,8 @@ class CountAnswerer:
     def _opening_year(self, fact: Fact) -> str:
         """The year that opens the figure's sentence, clause or open parenthesis before it ("(cùng kỳ năm
         2024 kỷ luật 296"), "" when none does; a parenthesis closed before the figure dates nothing after it."""
+        if fact.cell and (named := single_years(fact.cell)):
+            return named[-1]  # a table's row or column says the year ("2023 | ...", "6 tháng đầu năm 2024")
         start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
         before = CLOSED_ASIDE_RE.sub(" ", self.lib.text(fact.doc_key)[start : fact.start])
         found = _OPENING_YEAR_RE.findall(before)

@@ -90,7 +90,7 @@ class FigureLabels:
         """The figure is of part of a year: its sentence says so before it, or its report's title does
         and the sentence does not say "cả năm"."""
         start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
-        before = self.lib.text(fact.doc_key)[start : fact.start].lower()
+        before = f"{fact.cell} {self.lib.text(fact.doc_key)[start : fact.start]}".lower()
         if _PART_OF_YEAR_RE.search(before):
             return True
         title = self.lib.meta(fact.doc_key).title.lower()
@@ -109,7 +109,10 @@ class FigureLabels:
         if not q.years or own in q.years:
             return True
         start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
-        return has_cue("same_period", self.lib.text(fact.doc_key)[start : fact.start])
+        before = self.lib.text(fact.doc_key)[start : fact.start]
+        return has_cue("same_period", before) or bool(
+            fact.cell and _PART_OF_YEAR_RE.search(fact.cell.lower())
+        )
 
     @_once
     def _words_around(self, fact: Fact) -> tuple[list[str], list[str]]:
