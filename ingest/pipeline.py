@@ -19,7 +19,7 @@ from ingest.normalize import normalize_text
 from ingest.sections import build_sections
 from ingest.sentences import split_sentences
 from ingest.span_words import with_fact_words, with_section_words
-from ingest.tables import label_cells
+from ingest.table_cells import label_cells
 from ingest.tokens import document_tokens, figure_clauses
 from ingest.types import Chunk, ProcessedReport, id_prefix
 

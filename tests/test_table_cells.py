@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.numbers import numbers_in
-from ingest.tables import label_cells, table_cells
+from ingest.table_cells import label_cells, table_cells
 
 REPORT = """BÁO CÁO
 Kết quả công tác kiểm tra, giám sát 6 tháng đầu năm 2025 của Ủy ban Kiểm tra Đảng ủy xã Tân Phú, tỉnh Đồng Nai
