@@ -11,8 +11,8 @@ import bisect
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Protocol
+from functools import cached_property, wraps
+from typing import Protocol, TypeVar
 
 from assistant.question import Question
 from ingest.facts import answered_predicates, top_level
@@ -46,6 +46,29 @@ class Draft:
     derived: tuple[float, ...] = ()  # figures computed from cited ones (a difference): not in any passage
     tallies: tuple[int, ...] = ()  # how many reports the answer says it searched or left out: no claims
     table: list[TableRow] = field(default_factory=list)
+
+
+class HoldsTraits(Protocol):
+    _traits: dict[str, dict[int, object]]  # once_per_figure's, by the trait's name
+
+
+Owner = TypeVar("Owner", bound=HoldsTraits)
+T = TypeVar("T")
+
+
+def once_per_figure(method: Callable[[Owner, Fact], T]) -> Callable[[Owner, Fact], T]:
+    """A trait of a figure that no question changes, computed once per figure. Keyed by the figure's id:
+    the snapshot that owns the object holds its figures as long as it lives."""
+    name = method.__name__
+
+    @wraps(method)
+    def once(self: Owner, fact: Fact) -> T:
+        memo = self._traits.setdefault(name, {})
+        if id(fact) not in memo:
+            memo[id(fact)] = method(self, fact)
+        return memo[id(fact)]  # type: ignore[return-value]
+
+    return once
 
 
 class Answerer(Protocol):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import lru_cache
 from typing import TypeVar
 
-from assistant.answerers.base import Draft, Library
+from assistant.answerers.base import Draft, Library, once_per_figure
 from assistant.answerers.figure_labels import FigureLabels
 from assistant.answerers.model import Model, expit, logit, model
 from assistant.labels import answer_label, kind_name
@@ -61,21 +61,6 @@ _PERSON_NOUNS = {fold(u) for u in units_tagged("person")}
 
 
 _folded = lru_cache(maxsize=100_000)(fold)  # what figures count: a few thousand phrases, asked of often
-
-
-def _once_per_figure(method: Callable[[CountAnswerer, Fact], T]) -> Callable[[CountAnswerer, Fact], T]:
-    """A trait of a figure that no question changes, computed once per figure. Keyed by the figure's
-    id: the snapshot that owns this answerer holds its figures as long as it lives."""
-    name = method.__name__
-
-    @wraps(method)
-    def once(self: CountAnswerer, fact: Fact) -> T:
-        memo = self._traits.setdefault(name, {})
-        if id(fact) not in memo:
-            memo[id(fact)] = method(self, fact)
-        return memo[id(fact)]
-
-    return once
 
 
 # A year opening a sentence or a clause ("Năm 2023, ...", "; đến hết năm 2024 ...", "..., năm 2023 kết nạp 329"):
@@ -184,7 +169,7 @@ class CountAnswerer:
     def __init__(self, library: Library) -> None:
         self.lib = library
         self.labels = FigureLabels(library)
-        self._traits: dict[str, dict[int, object]] = {}  # _once_per_figure's
+        self._traits: dict[str, dict[int, object]] = {}  # once_per_figure's
         self._sentence_qualifiers: dict[tuple[str, int, int, str], frozenset[tuple[str, str]]] = {}
         self._last_owned: tuple[Question, frozenset[str]] | None = None
 
@@ -295,7 +280,7 @@ class CountAnswerer:
             self._sentence_qualifiers[where] = qualified((*words(clause), *_heading_words(fact.section)))
         return self._sentence_qualifiers[where]
 
-    @_once_per_figure
+    @once_per_figure
     def _of_the_term(self, fact: Fact) -> bool:
         """The figure may be of its report's whole term: no year opens its clause, and no other period is
         named nearest it ("(nhiệm kỳ 2015–2020 kết nạp 186)" is the term before's)."""
@@ -312,11 +297,11 @@ class CountAnswerer:
             return term == f"{first}–{last}"
         return first <= int(term[:4]) <= last  # an annual report's term is the period holding its year
 
-    @_once_per_figure
+    @once_per_figure
     def _is_total(self, fact: Fact) -> bool:
         return fact in self.lib.top_facts_beside(fact)
 
-    @_once_per_figure
+    @once_per_figure
     def _planned(self, fact: Fact) -> bool:
         """The figure is a plan or a target: stated in a part looking ahead, or after "phấn đấu",
         "mục tiêu" in its sentence."""
@@ -353,7 +338,7 @@ class CountAnswerer:
         sentence = self._sentence_words(fact)
         return any(form in sentence for key in keys for form in _FOLDED_FORMS.get(key, ()))
 
-    @_once_per_figure
+    @once_per_figure
     def _sentence_words(self, fact: Fact) -> str:
         return f" {' '.join(words(self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]))} "
 
@@ -376,7 +361,7 @@ class CountAnswerer:
         asked = set(q.words)  # and what it counts beyond its unit ("nữ" of "đảng viên nữ")
         return all(sum(w in asked for w in ws) >= 0.6 * len(ws) for ws in (counted, beyond))
 
-    @_once_per_figure
+    @once_per_figure
     def _counted_words(self, fact: Fact) -> tuple[str, ...]:
         return tuple(w for w in words(fact.subject) if w not in STOPWORDS)
 
@@ -396,7 +381,7 @@ class CountAnswerer:
             return False  # "trong 3 năm ... nguồn lực": a duration measures no amount
         return any(f" {u} " in self._words_before(fact) for u in measured)
 
-    @_once_per_figure
+    @once_per_figure
     def _words_before(self, fact: Fact) -> str:
         """The folded words of the figure's clause before it, padded."""
         return f" {' '.join(words(self.lib.text(fact.doc_key)[fact.sentence_start : fact.start]))} "
@@ -571,7 +556,7 @@ class CountAnswerer:
         # còn năm 2024 bao nhiêu"), has each figure in one of them.
         return any(named) if q.kind is QuestionKind.COMPARISON or q.wants_several else all(named)
 
-    @_once_per_figure
+    @once_per_figure
     def _sentence_for(self, fact: Fact) -> str:
         """The figure's sentence without the asides of other figures: "kết nạp 47 đảng viên ... (năm 2023
         kết nạp 38 đảng viên)" does not make 47 a figure of 2023. An aside of dates only ("(tính đến
@@ -605,7 +590,7 @@ class CountAnswerer:
             return False  # under "ĐÁNH GIÁ NHIỆM KỲ 2020–2025" in a report to the 2025–2030 congress
         return meta.term in q.periods or any(p in near | self._periods_named(meta.title) for p in q.periods)
 
-    @_once_per_figure
+    @once_per_figure
     def _periods_near(self, fact: Fact) -> frozenset[str]:
         """The periods named before the figure in its sentence (not in an aside closed before it) or in
         the headings over it."""
@@ -617,7 +602,7 @@ class CountAnswerer:
     def _periods_named(text: str) -> frozenset[str]:
         return frozenset(terms_in(text)) | frozenset(spans_in(text))
 
-    @_once_per_figure
+    @once_per_figure
     def _opening_year(self, fact: Fact) -> str:
         """The year that opens the figure's sentence, clause or open parenthesis before it ("(cùng kỳ năm
         2024 kỷ luật 296"), "" when none does; a parenthesis closed before the figure dates nothing after it."""
@@ -628,18 +613,18 @@ class CountAnswerer:
         found = _OPENING_YEAR_RE.findall(before)
         return found[-1] if found else ""
 
-    @_once_per_figure
+    @once_per_figure
     def _year_of(self, fact: Fact) -> str:
         """The year a figure is of: the one opening its sentence or clause, else its report's year."""
         return self._opening_year(fact) or self.lib.meta(fact.doc_key).term
 
-    @_once_per_figure
+    @once_per_figure
     def _of_a_period(self, fact: Fact) -> bool:
         """The figure's sentence, up to it, names a period of several years ("nhiệm kỳ 2020–2025")."""
         start, _end = self.lib.sentence_of(fact.doc_key, fact.start)
         return bool(TERM_RE.search(self.lib.text(fact.doc_key), start, fact.start))
 
-    @_once_per_figure
+    @once_per_figure
     def _sentence_years(self, fact: Fact) -> frozenset[str]:
         """The years the figure's sentence names on their own (not inside a term)."""
         start, end = self.lib.sentence_of(fact.doc_key, fact.start)
@@ -813,7 +798,7 @@ class CountAnswerer:
         ]
         return same if len(same) > 1 and len({f.unit for f in same}) > 1 else [fact]
 
-    @_once_per_figure
+    @once_per_figure
     def _share_of(self, fact: Fact) -> Fact | None:
         """ "17 đồng chí (chiếm 21,5%)": the share stated right after a count belongs to it."""
         if fact.unit == "%":

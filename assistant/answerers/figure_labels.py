@@ -7,11 +7,9 @@ says which figures a question's own labels exclude."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import wraps
 from typing import TypeVar
 
-from assistant.answerers.base import Library
+from assistant.answerers.base import Library, once_per_figure
 from assistant.question import Question, has_cue
 from ingest.agents import figure_agent
 from ingest.facts import CLOSED_ASIDE_RE
@@ -26,25 +24,10 @@ T = TypeVar("T")
 _PART_OF_YEAR_RE = words_regex(number_words("part_of_year"))
 
 
-def _once(method: Callable[[FigureLabels, Fact], T]) -> Callable[[FigureLabels, Fact], T]:
-    """A label no question changes, read once per figure (keyed by the figure's id: the snapshot that owns
-    these labels holds its figures as long as it lives)."""
-    name = method.__name__
-
-    @wraps(method)
-    def once(self: FigureLabels, fact: Fact) -> T:
-        memo = self._memo.setdefault(name, {})
-        if id(fact) not in memo:
-            memo[id(fact)] = method(self, fact)
-        return memo[id(fact)]
-
-    return once
-
-
 class FigureLabels:
     def __init__(self, library: Library) -> None:
         self.lib = library
-        self._memo: dict[str, dict[int, object]] = {}
+        self._traits: dict[str, dict[int, object]] = {}  # once_per_figure's
 
     def rules_out(self, q: Question, fact: Fact) -> bool:
         """The question's labels exclude the figure: another rating level or level of administration, what
@@ -59,17 +42,17 @@ class FigureLabels:
             return True  # "cùng kỳ năm 2024" asked: not "cả năm 2024", nor a figure of 2024 said otherwise
         return q.whole_year and self.part_of_year(fact)  # "cả năm 2024": not "6 tháng đầu năm"
 
-    @_once
+    @once_per_figure
     def rating(self, fact: Fact) -> str:
         """The level the figure is rated at, read in the words right around it (its clause)."""
         return RATING.of_figure(*self._words_around(fact))
 
-    @_once
+    @once_per_figure
     def level(self, fact: Fact) -> str:
         """The level of administration of what the figure counts ("cấp huyện"), read around it."""
         return LEVEL.of_figure(*self._words_around(fact))
 
-    @_once
+    @once_per_figure
     def agent(self, fact: Fact) -> str:
         """The kind of body named as doing what the figure counts, in its clause (asides closed before it
         left out: they name other figures' doers)."""
@@ -77,7 +60,7 @@ class FigureLabels:
         before = CLOSED_ASIDE_RE.sub(" ", text[fact.sentence_start : fact.start])
         return figure_agent(words(before), words(text[fact.end : fact.sentence_end]))
 
-    @_once
+    @once_per_figure
     def undone(self, fact: Fact) -> bool:
         """The figure counts what was not done, or not yet ("còn 178 ... chưa được giải quyết"); a rating
         ("không hoàn thành nhiệm vụ") is a level, read by `rating`."""
@@ -85,7 +68,7 @@ class FigureLabels:
         before = text[fact.sentence_start : fact.start]
         return is_undone(before, text[fact.end : fact.sentence_end], fact.predicate)
 
-    @_once
+    @once_per_figure
     def part_of_year(self, fact: Fact) -> bool:
         """The figure is of part of a year: its sentence says so before it, or its report's title does
         and the sentence does not say "cả năm"."""
@@ -96,7 +79,7 @@ class FigureLabels:
         title = self.lib.meta(fact.doc_key).title.lower()
         return bool(_PART_OF_YEAR_RE.search(title)) and not has_cue("whole_year", before)
 
-    @_once
+    @once_per_figure
     def whole_year(self, fact: Fact) -> bool:
         """The figure's clause says it is of a whole year ("cả năm 2024 kỷ luật 648")."""
         before = self.lib.text(fact.doc_key)[fact.sentence_start : fact.start]
@@ -114,7 +97,7 @@ class FigureLabels:
             fact.cell and _PART_OF_YEAR_RE.search(fact.cell.lower())
         )
 
-    @_once
+    @once_per_figure
     def _words_around(self, fact: Fact) -> tuple[list[str], list[str]]:
         """The folded words right around the figure in its clause: before it and after it."""
         text = self.lib.text(fact.doc_key)
