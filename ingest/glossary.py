@@ -91,9 +91,10 @@ def _written_alike(word: str) -> bool:
 
 @cache
 def vietnamese_terms() -> tuple[tuple[str, str], ...]:
-    """(Vietnamese term, English gloss) for every term and variant ("chỉ tiêu|phấn đấu"), longest first."""
+    """(Vietnamese term, English gloss) for every term and variant ("chỉ tiêu|phấn đấu"), longest first; a
+    term glossed twice ("sinh viên": students, university students) in the same order in every process."""
     pairs = {(variant, gloss) for _, vi, gloss in GLOSSARY for variant in vi.split("|")}
-    return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0])))
+    return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0], pair[1])))
 
 
 def english_gloss(vietnamese: str) -> str | None:

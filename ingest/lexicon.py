@@ -72,13 +72,10 @@ RATINGS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
 RATING_NAMES: dict[str, dict[str, str]] = {
     row[0]: {"vi": _column(row, 3), "en": _column(row, 4)} for row in _table("ratings.tsv")
 }
-# Levels of administration of an award or event, in the same columns as the ratings.
+# Levels of administration of an award or event: level -> (folded Vietnamese phrases, English words asking it).
 LEVELS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     row[0]: (tuple(row[1].split("|")), frozenset(w for w in _column(row, 2).split("|") if w))
     for row in _table("levels.tsv")
-}
-LEVEL_NAMES: dict[str, dict[str, str]] = {
-    row[0]: {"vi": _column(row, 3), "en": _column(row, 4)} for row in _table("levels.tsv")
 }
 # Who does what a figure counts: kind -> (folded phrases, whether the kind is an organ of a committee).
 AGENTS: dict[str, tuple[tuple[str, ...], bool]] = {

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from ingest.lexicon import LEVEL_NAMES, LEVELS, RATING_NAMES, RATINGS
+from ingest.lexicon import LEVELS, RATINGS
 
 # An English question asks a rating only when it is about completing tasks ("well" is also a plain word).
 _COMPLETING = re.compile(r"\b(?:complet|fulfil|rated?\b|rating|classif)", re.IGNORECASE)
@@ -21,7 +21,6 @@ _COMPLETING = re.compile(r"\b(?:complet|fulfil|rated?\b|rating|classif)", re.IGN
 @dataclass(frozen=True)
 class Scale:
     levels: Mapping[str, tuple[tuple[str, ...], frozenset[str]]]  # level -> (folded phrases, English words)
-    names: Mapping[str, Mapping[str, str]]  # level -> {"vi": ..., "en": ...}
     english_gate: re.Pattern[str] | None = None  # English words ask a level only in a question it matches
     english_default: str = ""  # the level an English question of the gate asks when it names none
 
@@ -65,5 +64,5 @@ class Scale:
         return min(candidates)[2] if candidates else ""
 
 
-RATING = Scale(RATINGS, RATING_NAMES, _COMPLETING, "done")
-LEVEL = Scale(LEVELS, LEVEL_NAMES)
+RATING = Scale(RATINGS, _COMPLETING, "done")
+LEVEL = Scale(LEVELS)
