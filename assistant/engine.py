@@ -236,7 +236,9 @@ class Engine:
             reports=reports,
             chunks=chunks,
             searcher=searcher,
-            view=ReportsView(metas, idf.__contains__),
+            view=ReportsView(
+                metas, idf.__contains__, lambda t: frozenset(chunks[c].doc_key for c in lexical.ids_with(t))
+            ),
             library=library,
             counts=CountAnswerer(library),
             quotes=QuoteAnswerer(library, idf.__contains__),

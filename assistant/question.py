@@ -39,7 +39,7 @@ from ingest.periods import YEAR_RE, single_years, spans_in, terms_in
 from ingest.ratings import LEVEL, RATING
 from ingest.tokens import acronyms, segmented_words, spelled_out, without_phrases, words
 from ingest.types import Query, ReportMeta
-from vectorstore.scope import name_index, report_scope, strip_naming
+from vectorstore.scope import mentioned_scope, name_index, report_scope, strip_naming
 
 
 class QuestionKind(StrEnum):
@@ -63,6 +63,8 @@ class ReportsView:
 
     reports: Mapping[str, ReportMeta]
     known: Callable[[str], bool]
+    # the reports whose text holds a lexical token
+    mentioning: Callable[[str], frozenset[str]] = lambda _token: frozenset()
 
     @cached_property
     def names(self) -> dict[str, frozenset[str]]:
@@ -106,6 +108,9 @@ class Question:
     compounds: tuple[str, ...] = ()  # its compound words ("nhan_tao"), when typed with diacritics
     user_scope: tuple[str, ...] | None = None  # report keys the user chose
     implied_scope: tuple[str, ...] | None = None  # report keys the question (with its context) names
+    # a place inside the reports in scope the question is about ("huyện Văn Chấn" of a province's report),
+    # as the token it is found by; its figures are those said of it
+    place: str = ""
     informative: tuple[str, ...] = ()  # content words to look for in the reports
 
     @property
@@ -155,11 +160,13 @@ def has_cue(role: str, text: str) -> bool:
     return bool((marked and marked.search(text.lower())) or (plain and plain.search(fold(text))))
 
 
-def _cue_count(role: str, text: str) -> int:
+def _cue_phrases(role: str, text: str) -> list[str]:
     marked, plain = _cue_patterns(role)
-    return len(marked.findall(text.lower()) if marked else []) + len(
-        plain.findall(fold(text)) if plain else []
-    )
+    return (marked.findall(text.lower()) if marked else []) + (plain.findall(fold(text)) if plain else [])
+
+
+def _cue_count(role: str, text: str) -> int:
+    return len(_cue_phrases(role, text))
 
 
 @cache
@@ -301,7 +308,9 @@ def _counted_words(text: str) -> list[str]:
         if word in stops:
             break
         counted.append(word)
-    return counted[:2]
+    # two syllables, or a longer unit of the lexicon ("lưu học sinh" is not "lưu học")
+    longer = next((n for n in (4, 3) if fold(" ".join(counted[:n])) in _LEXICON_UNITS), 2)
+    return counted[:longer]
 
 
 _ENGLISH_WORD_RE = re.compile(r"[\w&'-]+|[^\w\s]")
@@ -351,9 +360,11 @@ def _spelled_otherwise(unit: str, typed: str) -> bool:
 
 @cache
 def _agent_unit_re(unit: str) -> re.Pattern[str]:
-    """The unit after a word saying who ("do người dân") or what an amount is per ("đầu người")."""
-    leads = "|".join(re.escape(fold(w)) for w in (*cues("not_counted_after"), *cues("per_unit")))
-    return re.compile(rf" (?:{leads}) {re.escape(unit)} ")
+    """The unit after a word saying who ("do người dân", "by local people": a word or two between) or
+    what an amount is per ("đầu người")."""
+    who = "|".join(re.escape(fold(w)) for w in cues("not_counted_after"))
+    per = "|".join(re.escape(fold(w)) for w in cues("per_unit"))
+    return re.compile(rf" (?:(?:{who})(?: \w+){{0,2}}|{per}) {re.escape(unit)} ")
 
 
 _LEXICON_UNITS = frozenset(fold(u) for u in UNITS)
@@ -616,14 +627,16 @@ def parse_question(
     """The whole question: with `view` (the index's reports), also the reports it names and its content
     words; `user_scope` is the reports the user chose."""
     q = _parse(text, history or [], view)
-    implied = None
+    implied, place = None, ""
     if view is not None and len(view.reports) > 1 and not q.across_reports:
         # A follow-up naming a report is about it ("Còn Huyện ủy Tân Phước?"); else about the previous one's.
         named = report_scope(q.text, view.reports, view.names)
         if not named and q.context:
             named = report_scope(q.search_text, view.reports, view.names)
+        if not named:  # a place inside reports ("huyện Văn Chấn" of a provincial report's table)
+            place, named = mentioned_scope(q.search_text, len(view.reports), view.mentioning)
         implied = tuple(named) if named else None
-    q = replace(q, user_scope=tuple(user_scope) if user_scope else None, implied_scope=implied)
+    q = replace(q, user_scope=tuple(user_scope) if user_scope else None, implied_scope=implied, place=place)
     if view is not None and q.scope:
         q = replace(q, units=_units_asked_of(q, [view.reports[k] for k in q.scope]))
     return replace(q, informative=informative_words(q, view))
@@ -653,6 +666,9 @@ def _parse(text: str, history: list[dict], view: ReportsView | None) -> Question
     several = asks >= 2
     predicates = tuple(question_predicates(_ORGANISATIONS_RE.sub(" ", asked)))
     predicates = predicates if several else _narrowest(predicates)
+    if has_cue("compare", text):  # "tăng hay giảm": which way two figures differ, not a figure of increase
+        form = {k for phrase in _cue_phrases("compare_form", text) for k in question_predicates(phrase)}
+        predicates = tuple(k for k in predicates if k not in form)
     typed = text if has_diacritics(text) else ""  # names are written with their marks ("xã Đông Phong")
     if english:
         unit_text, head = _english_counted(text)

@@ -92,6 +92,13 @@ class LexicalIndex:
         weights = np.array([wanted[c] for c in columns], dtype=np.float64)
         return np.asarray(self._matrix[:, columns] @ weights).ravel()
 
+    def ids_with(self, token: str) -> set[str]:
+        """The ids of the passages holding the token."""
+        column = self._vocabulary.get(token)
+        if self._matrix is None or column is None:
+            return set()
+        return {self.ids[i] for i in self._matrix[:, column].nonzero()[0]}
+
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """(id, score) best first, each id once; only ids in `allowed` when given."""
         scores = self.scores(query)

@@ -10,13 +10,13 @@ the scope is all reports (None). The vocabulary (provinces, kinds of body and re
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from ingest.glossary import looks_english, translate_terms
 from ingest.lexicon import ENGLISH_STOPWORDS, ISSUERS, PROVINCES, REPORT_KINDS, REPORT_NAMING
 from ingest.metadata import DOCUMENT_CODE_RE
-from ingest.normalize import fold
+from ingest.normalize import fold, has_diacritics
 from ingest.periods import TERM_RE, YEAR_RE, term_label
 from ingest.tokens import WORD_RE, first_word_syllables, spelled_out, without_phrases, words
 from ingest.types import ReportMeta
@@ -32,6 +32,7 @@ _GENERIC_OPENINGS = sorted(
     {*_PLACE_LEVELS, *(tuple(fold(p).split()) for p in ISSUERS["institution"])}, key=len, reverse=True
 )
 _PROVINCE_WORDS = {name: tuple(fold(name).split()) for name in PROVINCES}
+NAME_SYLLABLES = (3, 2)  # a place's name is two or three syllables ("Văn Chấn", "Mù Cang Chải")
 MIN_NAMING_WORDS = 3  # shorter runs of a body's name ("công nghệ") may be what is asked about
 REPORT_PHRASES = sorted((tuple(p.split()) for p in REPORT_NAMING), key=len, reverse=True)
 
@@ -172,6 +173,26 @@ def _provinces_named(asked: list[str]) -> set[str]:
     return {name for name, pw in _PROVINCE_WORDS.items() if _contains(asked, pw)}
 
 
+def _levels_of_provinces(asked: list[str]) -> set[tuple[str, ...]]:
+    """The levels the question names its provinces at: "tỉnh Hà Tĩnh", "Tỉnh ủy Hà Tĩnh" -> ("tinh",)."""
+    return {
+        level
+        for pw in _PROVINCE_WORDS.values()
+        for at in _found_at(asked, pw)
+        for level in _PLACE_LEVELS
+        if tuple(asked[max(at - len(level), 0) : at]) == level
+        or asked[max(at - 2, 0) : at] == [level[0], "uy"]
+    }
+
+
+def _of_level(issuing_body: str, levels: set[tuple[str, ...]]) -> bool:
+    """The body is the place's own committee at a level asked: "Tỉnh ủy" or "Đảng bộ tỉnh" for "tỉnh Hà
+    Tĩnh" (in Vietnamese, a place as the doer is its own committee, not a department within it)."""
+    body = fold(issuing_body).lower().split()
+    head, name = _split_body(issuing_body)
+    return any(body[:2] == [level[0], "uy"] or (head and name[: len(level)] == level) for level in levels)
+
+
 def _years(meta: ReportMeta) -> frozenset[str]:
     return _years_in(meta.term + " " + meta.title)
 
@@ -210,6 +231,7 @@ def report_scope(
     asked = question_words(question)
     terms = {term_label(a, b) for a, b in TERM_RE.findall(folded)}
     provinces = _provinces_named(asked)
+    levels = _levels_of_provinces(asked)
     sharing = reports if names is None else {k: reports[k] for w in set(asked) for k in names.get(w, ())}
     named_at: dict[str, list[int]] = {}  # by issuing body: a body issues many reports over the years
     for meta in sharing.values():
@@ -228,6 +250,7 @@ def report_scope(
             continue  # the question names another province
         named = 3 * (key in bodies)  # a body named says most: more than a term many reports share
         score = named + 2 * bool(provinces and meta.province in provinces)
+        score += bool(provinces and meta.province in provinces and _of_level(meta.issuing_body, levels))
         score += 2 * (key in documents) + (meta.term in years)  # "năm 2020": that year's own report first
         score += bool(kinds and meta.kind in kinds) + bool(years & _years(meta)) + 2 * (meta.term in terms)
         scores[key] = score
@@ -241,6 +264,55 @@ def report_scope(
         and not _in_passing(asked, mentions[k])
     }
     return sorted(scope + _best(others)) or None
+
+
+def places_named(question: str) -> list[tuple[str, ...]]:
+    """The places a question names by their level, each as the lexical tokens its name may be, longest
+    first: "huyện Mù Cang Chải", "Mu Cang Chai district" -> ("mu_cang_chai", "mu_cang"). A name is
+    capitalised, or typed without marks (then a pair of syllables that is no word of the reports names
+    nothing)."""
+    english = looks_english(question)
+    typed = WORD_RE.findall(translate_terms(question) if english else question)
+    folded = [fold(t).lower() for t in typed]
+    plain = not has_diacritics(question)
+    found: list[tuple[str, ...]] = []
+    for level in _PLACE_LEVELS:
+        for at in _found_at(folded, level):
+            after = at + len(level)
+            spans = (
+                [(at - n, at) for n in NAME_SYLLABLES]  # "Mù Cang Chải district": the name before its level
+                if english
+                else [(after, after + n) for n in NAME_SYLLABLES]
+            )
+            names = [
+                "_".join(folded[a:b])
+                for a, b in spans
+                if a >= 0
+                and b <= len(typed)
+                and all(w.isalpha() and (plain or w[0].isupper()) for w in typed[a:b])
+                and not _is_province(tuple(folded[a:b]))
+            ]
+            if names:
+                found.append(tuple(names))
+    return list(dict.fromkeys(found))
+
+
+def _is_province(name: tuple[str, ...]) -> bool:
+    return any(words[: len(name)] == name for words in _PROVINCE_WORDS.values())
+
+
+def mentioned_scope(
+    question: str, total: int, mentioning: Callable[[str], frozenset[str]]
+) -> tuple[str, list[str] | None]:
+    """The place the question names that reports mention, not issued by it ("huyện Văn Chấn" in a
+    province's report), as its token, and those reports: at most half of them, or it names none in
+    particular ("", None)."""
+    for names in places_named(question):
+        for name in names:
+            keys = mentioning(name)
+            if keys and len(keys) <= max(1, total // 2):
+                return name, sorted(keys)
+    return "", None
 
 
 def _same_body(a: ReportMeta, b: ReportMeta, provinces: set[str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -43,6 +44,9 @@ TABLE_FROM = 5
 SHOWN_REPORTS = 10
 CLOSE_FIGURES = 1.0
 CLOSE_SIDES = 2.0  # another sentence's figure is a side of a comparison when this close (log-odds)
+LEAD_REACH = 500  # characters back from a figure's sentence that a lead ending in ":" may date it from
+LEAD_WORDS = 12  # "Kết quả xếp loại năm 2019:": a lead is short
+_LEAD_OPENING_RE = re.compile(r"[.;:]\s|\n\n")  # where the sentence before a lead ends
 COMPARED_SIDES = 3  # another figure of the same sentence joins when this close (in log-odds) to the best
 # Verbs that set the scene ("sau hợp nhất", "trong triển khai") more often than they name what was
 # counted: a figure with another verb still answers.
@@ -188,6 +192,8 @@ class CountAnswerer:
             return True  # "tăng từ 300 triệu đồng trở lên": a figure the question states qualifies it
         if self.labels.rules_out(q, fact):
             return True  # another rating, level, part of the year; not done when done is asked
+        if q.place and q.place not in token_set_of(self.lib.fact_words(fact).context):
+            return True  # "huyện Văn Chấn" in a province's report: a figure not said of it is not its
         if q.part_of and q.kind is QuestionKind.COUNT and any(same_number(fact.value, v) for v in q.part_of):
             return True  # "Trong số đó bao nhiêu ...": a part of the figure answered before, not it again
         if q.whole_period and not q.periods and not self._of_the_term(fact):
@@ -334,13 +340,15 @@ class CountAnswerer:
         return any(self._does(fact, key) for key in keys)
 
     def _tells_of(self, fact: Fact, keys: tuple[str, ...]) -> bool:
-        """The figure's sentence writes one of the verbs asked about, in any of its forms."""
+        """The figure's sentence (or table cell) writes one of the verbs asked about, in any of its forms."""
         sentence = self._sentence_words(fact)
         return any(form in sentence for key in keys for form in _FOLDED_FORMS.get(key, ()))
 
     @once_per_figure
     def _sentence_words(self, fact: Fact) -> str:
-        return f" {' '.join(words(self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]))} "
+        """The words of the figure's sentence, and of its table row and column ("Kết nạp (đảng viên)")."""
+        sentence = self.lib.text(fact.doc_key)[fact.sentence_start : fact.sentence_end]
+        return f" {' '.join(words(f'{fact.cell} {sentence}'))} "
 
     @staticmethod
     def _people_for_people(q: Question, fact: Fact) -> bool:
@@ -427,6 +435,9 @@ class CountAnswerer:
             for side in self._sides_named(q, fact, chosen, facts, scores):
                 chosen.append(side)  # "trước hợp nhất ..., còn sau hợp nhất ...": each side asked has one
                 chosen += self._companions(q, side, chosen, scores)
+            answering = [f for f in facts if scores.reaches(f, threshold)]
+            for side in self._years_sides(q, fact, chosen, answering, scores):
+                chosen.append(side)  # "năm 2019 so với năm 2016": each year asked has one
         ordered = sorted(chosen, key=lambda f: f.start)
         return top, [fact, *(f for f in ordered if f is not fact)]
 
@@ -449,6 +460,25 @@ class CountAnswerer:
             ]
             if of_side:
                 added.append(max(of_side, key=scores))
+        return added
+
+    def _years_sides(
+        self, q: Question, fact: Fact, chosen: list[Fact], facts: list[Fact], scores: FigureScores
+    ) -> list[Fact]:
+        """A comparison of years within one report ("năm 2019 so với năm 2016"): the best of the figures
+        that answer of each year asked that no chosen figure is of, counting in the best one's unit."""
+        if q.kind is not QuestionKind.COMPARISON or len(q.years) < 2:
+            return []
+        added: list[Fact] = []
+        for year in q.years:
+            one = replace(q, years=(year,), kind=QuestionKind.COUNT)
+            if any(self._same_year(one, f) for f in [*chosen, *added] if f.unit == fact.unit):
+                continue
+            of_year = [
+                f for f in facts if f.unit == fact.unit and not scores.never(f) and self._same_year(one, f)
+            ]
+            if of_year:
+                added.append(max(of_year, key=scores))
         return added
 
     def _part_asked(self, q: Question, fact: Fact) -> Fact | None:
@@ -550,11 +580,30 @@ class CountAnswerer:
             return False  # "Từ đầu nhiệm kỳ 2020–2025 đến nay đã kết nạp 198": of the term, not of a year
         context = self._sentence_for(fact)
         headings = self.lib.headings_over(fact.doc_key, fact.start)  # "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025"
-        around = without_terms(f"{context} {fact.cell} {fact.section} {headings} {meta.title} {meta.date}")
+        lead = self._lead_for(fact)
+        around = without_terms(
+            f"{lead} {context} {fact.cell} {fact.section} {headings} {meta.title} {meta.date}"
+        )
         named = [year in around for year in years]
         # A comparison of years ("2020 ... so với 2021"), or a figure asked for each ("năm 2023 bao nhiêu,
         # còn năm 2024 bao nhiêu"), has each figure in one of them.
         return any(named) if q.kind is QuestionKind.COMPARISON or q.wants_several else all(named)
+
+    @once_per_figure
+    def _lead_for(self, fact: Fact) -> str:
+        """A short lead ending in ":" that the figure's sentence follows in the same paragraph, no other
+        year said between: "Kết quả xếp loại năm 2019: Về chi bộ, ... Về đảng viên, ... 58 đồng chí" (the
+        lead dates what follows it)."""
+        text = self.lib.text(fact.doc_key)
+        colon = text.rfind(":", max(0, fact.sentence_start - LEAD_REACH), fact.sentence_start)
+        if colon < 0 or "\n\n" in text[colon : fact.sentence_start]:
+            return ""
+        if single_years(text[colon : fact.sentence_start]):
+            return ""
+        window = max(0, colon - LEAD_REACH)
+        ends = [m.end() for m in _LEAD_OPENING_RE.finditer(text, window, colon)]
+        lead = text[ends[-1] if ends else window : colon]
+        return lead if len(lead.split()) <= LEAD_WORDS else ""
 
     @once_per_figure
     def _sentence_for(self, fact: Fact) -> str:
