@@ -37,8 +37,8 @@ from ingest.types import Chunk, ProcessedReport, id_prefix
 # chuyển, bổ nhiệm, giới thiệu ứng cử); "(kế hoạch 1.000 tỷ đồng)" a target; units of people and places; a
 # province named after "thôn" is not the report's; a figure in a parenthesis takes its verb from inside it; a
 # line's label ("- Phường Hải Minh: ...") is in the context of its figures; a table cell's figure is labelled by
-# its row and column. 17: "sinh" no longer ends a noun phrase ("68 học sinh"), "sinh hoạt" does.
-PIPELINE_VERSION = 17
+# its row and column. 17: "sinh" no longer ends a noun phrase ("68 học sinh"), "sinh hoạt" does. 18: "ngày công" a unit.
+PIPELINE_VERSION = 18
 
 
 def report_key(source: Path) -> str:

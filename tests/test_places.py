@@ -50,6 +50,18 @@ Tổng kết năm 2024 của Đảng ủy xã Đông Hải, tỉnh Thanh Hóa
 I. KẾT QUẢ
 Năm 2024, Đảng bộ xã kết nạp được 14 đảng viên mới.
 """
+FARMERS = """BÁO CÁO
+Sơ kết 5 năm của Đảng đoàn Hội Nông dân tỉnh Đắk Lắk
+
+I. KẾT QUẢ
+Toàn tỉnh có 215.400 hội viên Hội Nông dân.
+"""
+MOBILISATION = """BÁO CÁO
+Tổng kết năm 2024 của Ban Dân vận Huyện ủy Yên Thủy, tỉnh Thanh Hóa
+
+I. KẾT QUẢ
+Hội Nông dân huyện có 28.615 hội viên.
+"""
 
 
 def _figures(text: str) -> set[float]:
@@ -58,7 +70,16 @@ def _figures(text: str) -> set[float]:
 
 @pytest.fixture
 def engine(engine_on):
-    return engine_on({"province.txt": PROVINCE, "a.txt": COMMITTEE, "b.txt": DEPARTMENT, "c.txt": OTHER})
+    return engine_on(
+        {
+            "province.txt": PROVINCE,
+            "a.txt": COMMITTEE,
+            "b.txt": DEPARTMENT,
+            "c.txt": OTHER,
+            "d.txt": FARMERS,
+            "e.txt": MOBILISATION,
+        }
+    )
 
 
 def test_a_place_is_read_after_its_level_or_before_it_in_english():
@@ -130,3 +151,26 @@ def test_a_comparison_of_two_years_has_a_figure_of_each_year(engine):
         "Năm 2023 so với năm 2022, số đảng viên hoàn thành xuất sắc nhiệm vụ của tỉnh tăng bao nhiêu?"
     )
     assert {842, 795} <= _figures(answer.text)
+
+
+def test_a_body_named_with_its_place_is_that_places_body(engine):
+    view = engine.snapshot.view
+    q = parse_question("Hội Nông dân huyện Yên Thủy có bao nhiêu hội viên?", view=view)
+    bodies = [view.reports[k].issuing_body for k in q.scope or ()]
+    assert len(bodies) == 1 and "Yên Thủy" in bodies[0], bodies
+
+
+def test_a_place_named_in_english_before_its_level_keeps_its_body_named():
+    from assistant.question import ReportsView
+    from ingest.types import ReportMeta
+
+    reports = {
+        "own": ReportMeta("own.txt", issuing_body="Quận ủy Tam Bạc", province="Hải Phòng"),
+        "b": ReportMeta("b.txt", issuing_body="Đảng ủy xã Đông Hải", province="Thanh Hóa"),
+        "c": ReportMeta("c.txt", issuing_body="Tỉnh ủy", province="Yên Bái"),
+    }
+    view = ReportsView(
+        reports, lambda _t: True, lambda t: frozenset({"own"}) if t == "tam_bac" else frozenset()
+    )
+    q = parse_question("How many were disciplined in Tam Bac district during the 2020-2025 term?", view=view)
+    assert q.scope == ("own",) and q.place == ""  # named as the report's body, not as a place inside it

@@ -173,6 +173,24 @@ def _provinces_named(asked: list[str]) -> set[str]:
     return {name for name, pw in _PROVINCE_WORDS.items() if _contains(asked, pw)}
 
 
+def _placed_elsewhere(asked: list[str], at: list[int], meta: ReportMeta) -> bool:
+    """Every naming of the body is followed by a place it is not of: "Hội Nông dân huyện Yên Lương" names
+    the association of that district, not the province's Farmers' Association of another province."""
+    own = set(fold(f"{meta.issuing_body} {meta.province}").lower().split())
+
+    def elsewhere(start: int) -> bool:
+        end = start
+        while end < len(asked) and asked[end] in own:
+            end += 1
+        for level in _PLACE_LEVELS:
+            if tuple(asked[end : end + len(level)]) == level:
+                name = asked[end + len(level) : end + len(level) + 2]
+                return len(name) == 2 and not set(name) <= own
+        return False
+
+    return bool(at) and all(elsewhere(p) for p in at)
+
+
 def _levels_of_provinces(asked: list[str]) -> set[tuple[str, ...]]:
     """The levels the question names its provinces at: "tỉnh Hà Tĩnh", "Tỉnh ủy Hà Tĩnh" -> ("tinh",)."""
     return {
@@ -238,6 +256,8 @@ def report_scope(
         if meta.issuing_body not in named_at:
             named_at[meta.issuing_body] = body_named_at(asked, meta)
     mentions = {key: at for key, meta in sharing.items() if (at := named_at[meta.issuing_body])}
+    if not looks_english(question):  # English names a place before its level ("Tam Bac district")
+        mentions = {k: at for k, at in mentions.items() if not _placed_elsewhere(asked, at, reports[k])}
     bodies = set(mentions)
     kinds = {kind for kind, patterns in _KIND_CUES.items() if any(p.search(folded) for p in patterns)}
     years = set(YEAR_RE.findall(folded))
