@@ -95,3 +95,10 @@ def shared_engine(shared_index):
     from assistant.settings import Settings
 
     return Engine(Settings.from_env(shared_index))
+
+
+def figures_in(text: str) -> set[float]:
+    """The values of the numbers an answer states (tests compare them with the figures they asked for)."""
+    from ingest.numbers import numbers_in
+
+    return {value for value, *_ in numbers_in(text)}

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from ingest.agents import agents_in, asked_agent, figure_agent
-from ingest.numbers import numbers_in
 from ingest.ratings import LEVEL, RATING
 from ingest.tokens import words
+from tests.conftest import figures_in
 
 CELL = """BÁO CÁO
 Kết quả lãnh đạo thực hiện nhiệm vụ năm 2024 của Chi bộ Trường Tiểu học Yên Lạc, tỉnh Nghệ An
@@ -56,10 +56,6 @@ Cả năm 2023, tổng số tiền ủng hộ Quỹ là 2.300 triệu đồng.
 """
 
 
-def _figures(text: str) -> set[float]:
-    return {value for value, *_ in numbers_in(text)}
-
-
 @pytest.fixture
 def engine(engine_on):
     return engine_on(
@@ -92,7 +88,7 @@ def test_a_count_at_one_rating_level_is_not_the_count_at_another(engine):
         ("Chi bộ Trường Tiểu học Yên Lạc có mấy đảng viên hoàn thành xuất sắc nhiệm vụ?", 6, 22),
         ("How many party members of the Yên Lạc primary school cell failed to complete their tasks?", 1, 22),
     ):
-        figures = _figures(engine.ask(question).text)
+        figures = figures_in(engine.ask(question).text)
         assert right in figures and wrong not in figures, (question, figures)
 
 
@@ -114,39 +110,41 @@ def test_a_figure_done_by_the_body_asked_is_chosen_over_another_bodys(engine):
     inspection = engine.ask(
         "Năm 2024 Ủy ban Kiểm tra Huyện ủy Sơn Hà giám sát chuyên đề bao nhiêu tổ chức đảng?"
     ).text
-    assert 13 in _figures(inspection) and 9 not in _figures(inspection)
+    assert 13 in figures_in(inspection) and 9 not in figures_in(inspection)
     standing = engine.ask("How many individuals received certificates of merit from the standing committee?")
-    assert 17 in _figures(standing.text) and 44 not in _figures(standing.text)
+    assert 17 in figures_in(standing.text) and 44 not in figures_in(standing.text)
 
 
 def test_a_narrower_kind_of_what_is_counted_is_not_added_to_the_answer(engine):
-    figures = _figures(engine.ask("Chi bộ Trường Tiểu học Yên Lạc hiện có tất cả bao nhiêu đảng viên?").text)
+    figures = figures_in(
+        engine.ask("Chi bộ Trường Tiểu học Yên Lạc hiện có tất cả bao nhiêu đảng viên?").text
+    )
     assert 31 in figures and 19 not in figures  # the women members are a part, not what was asked
-    assert 19 in _figures(engine.ask("Chi bộ Trường Tiểu học Yên Lạc có bao nhiêu đảng viên nữ?").text)
+    assert 19 in figures_in(engine.ask("Chi bộ Trường Tiểu học Yên Lạc có bao nhiêu đảng viên nữ?").text)
 
 
 def test_a_body_named_by_its_level_and_name_scopes_to_that_body_only(engine):
     answer = engine.ask("Đảng bộ phường An Phú đã thi hành kỷ luật bao nhiêu đảng viên?")
-    assert 8 in _figures(answer.text)
-    assert 13 not in _figures(answer.text)  # another ward's committee is not named by "Đảng bộ phường"
+    assert 8 in figures_in(answer.text)
+    assert 13 not in figures_in(answer.text)  # another ward's committee is not named by "Đảng bộ phường"
     follow = engine.ask(
         "Trong số đó có mấy người bị cảnh cáo?",
         history=[{"q": "Đảng bộ phường An Phú đã thi hành kỷ luật bao nhiêu đảng viên?", "a": answer.text}],
     )
-    assert 2 in _figures(follow.text) and 3 not in _figures(follow.text)
+    assert 2 in figures_in(follow.text) and 3 not in figures_in(follow.text)
 
 
 def test_a_figure_of_what_was_not_done_does_not_count_what_was_done(engine):
-    done = _figures(
+    done = figures_in(
         engine.ask("Hội đồng nhân dân tỉnh Kon Tum đã giải quyết bao nhiêu kiến nghị của cử tri?").text
     )
     assert 1412 in done and 96 not in done
     left = engine.ask("Hội đồng nhân dân tỉnh Kon Tum còn bao nhiêu kiến nghị chưa được giải quyết?").text
-    assert 96 in _figures(left)
+    assert 96 in figures_in(left)
 
 
 def test_a_year_opening_a_clause_after_a_comma_dates_only_that_clause(engine):
-    figures = _figures(engine.ask("Năm 2022 Đảng bộ tỉnh Kon Tum kết nạp bao nhiêu đảng viên?").text)
+    figures = figures_in(engine.ask("Năm 2022 Đảng bộ tỉnh Kon Tum kết nạp bao nhiêu đảng viên?").text)
     assert 455 in figures and not figures & {418, 472, 2310}
 
 
@@ -155,14 +153,14 @@ def test_a_follow_up_about_the_whole_term_drops_the_year_it_followed(engine):
     answer = engine.ask(
         "Còn cả nhiệm kỳ thì kết nạp bao nhiêu, có đạt chỉ tiêu không?", history=[{"q": first, "a": "455"}]
     )
-    assert {2310, 2200} <= _figures(answer.text) and 455 not in _figures(answer.text)
+    assert {2310, 2200} <= figures_in(answer.text) and 455 not in figures_in(answer.text)
 
 
 def test_a_result_compared_with_its_plan_is_computed_against_the_plan(engine):
     answer = engine.ask(
         "So với kế hoạch, tổng doanh thu của các doanh nghiệp nhà nước tỉnh Kon Tum đạt ra sao?"
     )
-    assert {860, 800} <= _figures(answer.text)
+    assert {860, 800} <= figures_in(answer.text)
     assert 60 in answer.to_dict()["computed"]  # 860 - 800, computed in code
 
 
@@ -170,7 +168,7 @@ def test_a_count_at_one_level_of_administration_is_not_the_count_at_another(engi
     answer = engine.ask(
         "Năm 2024 tỉnh Kon Tum có bao nhiêu giáo viên đạt danh hiệu giáo viên dạy giỏi cấp tỉnh?"
     )
-    assert 14 not in _figures(answer.text)  # district level only: the reports do not say
+    assert 14 not in figures_in(answer.text)  # district level only: the reports do not say
     assert LEVEL.asked(words("giáo viên dạy giỏi cấp tỉnh")) == "province"
     assert LEVEL.asked(words("the district inspection committee"), "the district inspection committee") == ""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.numbers import numbers_in
+from tests.conftest import figures_in
 
 DISTRICT = """ĐẢNG BỘ TỈNH NINH THUẬN
 HUYỆN ỦY PHƯỚC HÀ
@@ -32,10 +32,6 @@ Năm 2024, Đảng bộ xã kết nạp 12 đảng viên mới; năm 2023 kết 
 """
 
 
-def _figures(text: str) -> set[float]:
-    return {value for value, *_ in numbers_in(text)}
-
-
 @pytest.fixture
 def engine(engine_on):
     return engine_on({"district.txt": DISTRICT, "commune.txt": COMMUNE})
@@ -51,30 +47,30 @@ FIRST = "Năm 2024 Huyện ủy Phước Hà kết nạp bao nhiêu đảng viê
 def test_a_short_question_after_another_goes_on_with_its_report(engine):
     # no follow-up word, no "đó": still the district's admissions, not the commune's
     answer = engine.ask("Năm 2023 kết nạp bao nhiêu?", history=_turn(FIRST, "164 đảng viên"))
-    assert 151 in _figures(answer.text) and 10 not in _figures(answer.text)
+    assert 151 in figures_in(answer.text) and 10 not in figures_in(answer.text)
 
 
 def test_a_follow_up_about_the_whole_term_drops_the_year_and_the_term_before(engine):
     answer = engine.ask("Còn tính từ đầu nhiệm kỳ đến nay thì sao?", history=_turn(FIRST, "164"))
-    figures = _figures(answer.text)
+    figures = figures_in(answer.text)
     assert 702 in figures and not figures & {164, 655}
 
 
 def test_a_follow_up_about_the_period_before_shifts_the_period(engine):
     first = "Giai đoạn 2021 - 2025 huyện Phước Hà xây dựng bao nhiêu mô hình dân vận khéo?"
     answer = engine.ask("con giai doan truoc thi sao", history=_turn(first, "412 mô hình"))
-    assert 287 in _figures(answer.text) and 412 not in _figures(answer.text)
+    assert 287 in figures_in(answer.text) and 412 not in figures_in(answer.text)
 
 
 def test_a_part_of_the_previous_figure_is_not_that_figure_again(engine):
     answer = engine.ask(
         "Trong số đó có bao nhiêu đảng viên là đoàn viên thanh niên?", history=_turn(FIRST, "164 đảng viên")
     )
-    assert 58 in _figures(answer.text) and 164 not in _figures(answer.text)
+    assert 58 in figures_in(answer.text) and 164 not in figures_in(answer.text)
 
 
 def test_the_same_period_of_the_year_before_is_not_the_whole_year(engine):
     first = "How much in party fees did the Phước Hà district party organisation collect in the first half of 2024?"
     answer = engine.ask("And the same period last year?", history=_turn(first, "96.500.000 đồng"))
-    figures = _figures(answer.text)
+    figures = figures_in(answer.text)
     assert 88_200_000 in figures and not figures & {180_400_000, 96_500_000}

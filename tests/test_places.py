@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.question import QuestionKind, parse_question
-from ingest.numbers import numbers_in
+from tests.conftest import figures_in
 from vectorstore.scope import places_named
 
 PROVINCE = """BÁO CÁO
@@ -64,10 +64,6 @@ Hội Nông dân huyện có 28.615 hội viên.
 """
 
 
-def _figures(text: str) -> set[float]:
-    return {value for value, *_ in numbers_in(text)}
-
-
 @pytest.fixture
 def engine(engine_on):
     return engine_on(
@@ -96,13 +92,13 @@ def test_a_place_inside_a_report_scopes_to_it_and_to_its_own_figures(engine):
         "huyen tan khe ket nap duoc bao nhieu dang vien nam 2024",
         "How many party members did Tan Khe district admit in 2024?",
     ):
-        figures = _figures(engine.ask(question).text)
+        figures = figures_in(engine.ask(question).text)
         assert 226 in figures and not figures & {1912, 171, 14, 27}, (question, figures)
 
 
 def test_a_place_no_figure_is_said_of_gets_none_of_the_others(engine):
     answer = engine.ask("Huyện Tân Khê kết nạp được bao nhiêu đảng viên năm 2023?")
-    assert not _figures(answer.text) & {1804, 226, 1912}
+    assert not figures_in(answer.text) & {1804, 226, 1912}
 
 
 def test_a_province_as_the_doer_is_its_own_committee_not_a_department_within_it(engine):
@@ -113,7 +109,9 @@ def test_a_province_as_the_doer_is_its_own_committee_not_a_department_within_it(
 
 
 def test_a_lead_ending_in_a_colon_dates_the_sentences_after_it(engine):
-    figures = _figures(engine.ask("Năm 2023 tỉnh có bao nhiêu đảng viên hoàn thành xuất sắc nhiệm vụ?").text)
+    figures = figures_in(
+        engine.ask("Năm 2023 tỉnh có bao nhiêu đảng viên hoàn thành xuất sắc nhiệm vụ?").text
+    )
     assert 842 in figures and 795 not in figures
 
 
@@ -150,7 +148,7 @@ def test_a_comparison_of_two_years_has_a_figure_of_each_year(engine):
     answer = engine.ask(
         "Năm 2023 so với năm 2022, số đảng viên hoàn thành xuất sắc nhiệm vụ của tỉnh tăng bao nhiêu?"
     )
-    assert {842, 795} <= _figures(answer.text)
+    assert {842, 795} <= figures_in(answer.text)
 
 
 def test_a_body_named_with_its_place_is_that_places_body(engine):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.numbers import numbers_in
 from ingest.table_cells import label_cells, table_cells
+from tests.conftest import figures_in
 
 REPORT = """BÁO CÁO
 Kết quả công tác kiểm tra, giám sát 6 tháng đầu năm 2025 của Ủy ban Kiểm tra Đảng ủy xã Tân Phú, tỉnh Đồng Nai
@@ -25,10 +25,6 @@ Năm | Đăng ký | Được công nhận | Tỷ lệ
 2024 | 47 | 45 | 95,7%
 Cộng | 89 | 83 | 93,3%
 """
-
-
-def _figures(text: str) -> set[float]:
-    return {value for value, *_ in numbers_in(text)}
 
 
 def test_a_cell_is_labelled_by_its_row_and_column_and_row_numbers_are_no_figures():
@@ -52,7 +48,7 @@ def engine(engine_on):
 
 
 def test_a_count_asked_of_a_year_or_a_period_is_read_in_its_row_or_column(engine):
-    recognised = _figures(engine.ask("Năm 2023 xã Tân Phú có bao nhiêu mô hình được công nhận?").text)
+    recognised = figures_in(engine.ask("Năm 2023 xã Tân Phú có bao nhiêu mô hình được công nhận?").text)
     assert 38 in recognised and not recognised & {45, 83, 42}
     fees = engine.ask("6 tháng đầu năm 2024 Đảng bộ xã Tân Phú thu được bao nhiêu đảng phí?").text
     assert "52.300.000" in fees and "58.900.000" not in fees
