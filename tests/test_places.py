@@ -60,7 +60,8 @@ MOBILISATION = """BÁO CÁO
 Tổng kết năm 2024 của Ban Dân vận Huyện ủy Yên Thủy, tỉnh Thanh Hóa
 
 I. KẾT QUẢ
-Hội Nông dân huyện có 28.615 hội viên.
+Đến ngày 30/11/2024, các đoàn thể có 66.337 hội viên, cụ thể: Hội Liên hiệp Phụ
+nữ 31.240 hội viên, Hội Nông dân 28.615 hội viên, Hội Cựu chiến binh 6.482 hội viên.
 """
 
 
@@ -172,3 +173,8 @@ def test_a_place_named_in_english_before_its_level_keeps_its_body_named():
     )
     q = parse_question("How many were disciplined in Tam Bac district during the 2020-2025 term?", view=view)
     assert q.scope == ("own",) and q.place == ""  # named as the report's body, not as a place inside it
+
+
+def test_of_a_list_of_labelled_figures_the_one_whose_label_is_asked_answers(engine):
+    figures = figures_in(engine.ask("Hội Nông dân huyện Yên Thủy có bao nhiêu hội viên?").text)
+    assert 28615 in figures and not figures & {31240, 6482}

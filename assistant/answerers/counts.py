@@ -522,9 +522,30 @@ class CountAnswerer:
             if any(p.value == fact.value for p in other.breakdown) or scores.never(other):
                 continue  # the total the chosen figure is part of, or a figure that never answers
             asked = q.wants_several or self._named_in_question(q, other)
-            if asked or (scores.reaches(other, near_top) and not self._narrower_unasked(q, other, fact)):
+            if asked or (
+                scores.reaches(other, near_top)
+                and not self._narrower_unasked(q, other, fact)
+                and not self._labelled_apart(q, fact, other)
+            ):
                 found.append(other)
         return found
+
+    def _labelled_apart(self, q: Question, fact: Fact, other: Fact) -> bool:
+        """Items of a list each labelled before its figure ("Hội Liên hiệp Phụ nữ 31.240 hội viên, Hội Nông
+        dân 28.615 hội viên"): the question names a word only the chosen figure's label has, and none only
+        the other's has. Not when figures are compared (the other may be the other side)."""
+        if q.kind is QuestionKind.COMPARISON:
+            return False
+        own, theirs = self._label(fact), self._label(other)
+        asked = set(q.words)
+        return bool((own - theirs) & asked) and not (theirs - own) & asked and bool(theirs - own)
+
+    @once_per_figure
+    def _label(self, fact: Fact) -> frozenset[str]:
+        """The words between the figure and the separator before it in its sentence: what it is of."""
+        text = self.lib.text(fact.doc_key)
+        start = max(fact.sentence_start, *(text.rfind(mark, 0, fact.start) + 1 for mark in ",;:("))
+        return frozenset(w for w in words(text[start : fact.start]) if w not in STOPWORDS and w.isalpha())
 
     def _narrower_unasked(self, q: Question, other: Fact, fact: Fact) -> bool:
         """The other figure counts a narrower kind of what the chosen one counts, by a word the question
