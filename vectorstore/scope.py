@@ -184,8 +184,8 @@ def _placed_elsewhere(asked: list[str], at: list[int], meta: ReportMeta) -> bool
             end += 1
         for level in _PLACE_LEVELS:
             if tuple(asked[end : end + len(level)]) == level:
-                name = asked[end + len(level) : end + len(level) + 2]
-                return len(name) == 2 and not set(name) <= own
+                name = asked[end + len(level) : end + len(level) + min(NAME_SYLLABLES)]
+                return len(name) == min(NAME_SYLLABLES) and not set(name) <= own
         return False
 
     return bool(at) and all(elsewhere(p) for p in at)
@@ -288,7 +288,8 @@ def report_scope(
 
 def places_named(question: str) -> list[tuple[str, ...]]:
     """The places a question names by their level, each as the lexical tokens its name may be, longest
-    first: "huyện Mù Cang Chải", "Mu Cang Chai district" -> ("mu_cang_chai", "mu_cang"). A name is
+    first: "huyện Mù Cang Chải" -> ("mu_cang_chai", "mu_cang"); in English, before its level, "Mu Cang
+    Chai district" -> ("mu_cang_chai", "cang_chai"). A name is
     capitalised, or typed without marks (then a pair of syllables that is no word of the reports names
     nothing)."""
     english = looks_english(question)
@@ -318,7 +319,7 @@ def places_named(question: str) -> list[tuple[str, ...]]:
 
 
 def _is_province(name: tuple[str, ...]) -> bool:
-    return any(words[: len(name)] == name for words in _PROVINCE_WORDS.values())
+    return any(province[: len(name)] == name for province in _PROVINCE_WORDS.values())
 
 
 def mentioned_scope(

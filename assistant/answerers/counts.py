@@ -435,8 +435,7 @@ class CountAnswerer:
             for side in self._sides_named(q, fact, chosen, facts, scores):
                 chosen.append(side)  # "trước hợp nhất ..., còn sau hợp nhất ...": each side asked has one
                 chosen += self._companions(q, side, chosen, scores)
-            answering = [f for f in facts if scores.reaches(f, threshold)]
-            for side in self._years_sides(q, fact, chosen, answering, scores):
+            for side in self._years_sides(q, fact, chosen, ranked, scores):  # the figures that answer
                 chosen.append(side)  # "năm 2019 so với năm 2016": each year asked has one
         ordered = sorted(chosen, key=lambda f: f.start)
         return top, [fact, *(f for f in ordered if f is not fact)]
